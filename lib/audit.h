@@ -1,0 +1,44 @@
+/*
+ * Audit rows: one per sensitive act, written in the same transaction as
+ * the act (or on its own for denials and failed logins). Rows carry
+ * ids, never PHI: the summary is a fixed phrase, metadata holds ids.
+ */
+#ifndef CONCIERGE_AUDIT_H
+#define CONCIERGE_AUDIT_H
+
+#include <json.h>
+
+#include "lib/ctx.h"
+
+enum audit_outcome {
+	AUDIT_SUCCESS = 0,
+	AUDIT_DENIED,
+	AUDIT_FAILURE,
+};
+
+struct audit_entry {
+	const char		*action;	/* "create", "read", "login", ... */
+	const char		*entity_type;	/* "user", "patient", ... */
+	const char		*entity_id;	/* may be NULL */
+	const char		*patient_id;	/* whose record it is; may be NULL */
+	enum audit_outcome	 outcome;
+	const char		*summary;	/* short fixed text, no PHI */
+	struct json_object	*metadata;	/* borrowed; may be NULL */
+	const char		*actor_id;	/* NULL: the authenticated actor */
+	const char		*actor_role;	/* NULL: the authenticated actor's */
+};
+
+/*
+ * Append a row on c->db with the actor, request id and client address
+ * of c. Inside the caller's transaction if one is open. Returns an enum
+ * db_rc.
+ */
+int	audit_append(struct ctx *, const struct audit_entry *);
+/*
+ * Record a denial of action on an entity and set the 403/404 reply for
+ * the policy decision. Always returns 0 (the request is answered).
+ */
+int	audit_deny(struct ctx *, const char *action, const char *entity_type,
+	    const char *entity_id, const char *patient_id, int is_hidden);
+
+#endif

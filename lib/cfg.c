@@ -1,0 +1,214 @@
+/* Configuration file: table of keys with types, bounds and defaults. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/cfg.h"
+#include "lib/log.h"
+#include "lib/mem.h"
+
+enum cfg_type { CFG_STR, CFG_LONG, CFG_MODE };
+
+struct cfg_key {
+	const char	*name;
+	enum cfg_type	 type;
+	size_t		 off;
+	const char	*def;
+	long		 min, max;
+	int		 is_secret;
+};
+
+#define S(n, f, d)	{ n, CFG_STR, offsetof(struct cfg, f), d, 0, 0, 0 }
+#define SECRET(n, f)	{ n, CFG_STR, offsetof(struct cfg, f), NULL, 0, 0, 1 }
+#define L(n, f, d, lo, hi) \
+	{ n, CFG_LONG, offsetof(struct cfg, f), #d, lo, hi, 0 }
+
+static const struct cfg_key keys[] = {
+	{ "mode", CFG_MODE, offsetof(struct cfg, is_dev), "prod", 0, 0, 0 },
+	S("log.level", log_level, "info"),
+	S("db.socket", db_socket, NULL),
+	S("db.host", db_host, "127.0.0.1"),
+	L("db.port", db_port, 3306, 1, 65535),
+	S("db.name", db_name, "concierge"),
+	S("db.user", db_user, "concierge_app"),
+	SECRET("db.password", db_password),
+	S("db.admin_user", db_admin_user, "root"),
+	SECRET("db.admin_password", db_admin_password),
+	L("http.max_body", http_max_body, 1048576, 1024, 16777216),
+	L("http.max_upload", http_max_upload, 10485760, 1024, 104857600),
+	L("session.idle_minutes", session_idle_minutes, 30, 1, 1440),
+	L("session.absolute_hours", session_absolute_hours, 12, 1, 720),
+	L("session.touch_seconds", session_touch_seconds, 60, 1, 3600),
+	L("argon2.memory_kib", argon2_memory_kib, 19456, 8, 4194304),
+	L("argon2.iterations", argon2_iterations, 2, 1, 100),
+	L("argon2.parallelism", argon2_parallelism, 1, 1, 64),
+	L("login.lock_threshold", login_lock_threshold, 10, 1, 1000),
+	L("login.lock_minutes", login_lock_minutes, 15, 1, 10080),
+	L("login.max_failures_hour", login_max_failures_hour, 100, 1, 100000),
+	SECRET("crypto.data_key", crypto_data_key),
+	S("audit.key_file", audit_key_file, NULL),
+	S("mfa.issuer", mfa_issuer, "Concierge"),
+	L("appointments.min_notice_minutes", appt_min_notice_minutes, 60, 0, 100000),
+	L("appointments.cancel_window_hours", appt_cancel_window_hours, 24, 0, 720),
+};
+
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+static int
+cfg_set(struct cfg *c, const struct cfg_key *k, const char *v)
+{
+	char	**sp;
+	long	 *lp, n;
+	char	 *end;
+
+	switch (k->type) {
+	case CFG_MODE:
+		if (strcmp(v, "dev") != 0 && strcmp(v, "prod") != 0)
+			return -1;
+		c->is_dev = strcmp(v, "dev") == 0;
+		return 0;
+	case CFG_STR:
+		sp = (char **)((char *)c + k->off);
+		free(*sp);
+		*sp = v == NULL ? NULL : xstrdup(v);
+		return 0;
+	case CFG_LONG:
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno != 0 || end == v || *end != '\0' ||
+		    n < k->min || n > k->max)
+			return -1;
+		lp = (long *)((char *)c + k->off);
+		*lp = n;
+		return 0;
+	}
+	return -1;
+}
+
+void
+cfg_defaults(struct cfg *c)
+{
+	size_t	 i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].def != NULL || keys[i].type == CFG_STR)
+			(void)cfg_set(c, &keys[i], keys[i].def);
+}
+
+static char *
+trim(char *s)
+{
+	char	*e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+int
+cfg_load(struct cfg *c, const char *path)
+{
+	FILE	*f;
+	char	 line[1024], *k, *v, *eq;
+	size_t	 i;
+	int	 lineno = 0, rc = -1;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		log_errx("config: cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			log_errx("config: '%s' line %d: too long", path, lineno);
+			goto out;
+		}
+		k = trim(line);
+		if (*k == '\0' || *k == '#')
+			continue;
+		if ((eq = strchr(k, '=')) == NULL) {
+			log_errx("config: '%s' line %d: expected key = value",
+			    path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		k = trim(k);
+		v = trim(eq + 1);
+		for (i = 0; i < NKEYS; i++)
+			if (strcmp(keys[i].name, k) == 0)
+				break;
+		if (i == NKEYS) {
+			log_errx("config: '%s' line %d: unknown key '%s'",
+			    path, lineno, k);
+			goto out;
+		}
+		if (cfg_set(c, &keys[i], v) == -1) {
+			log_errx("config: '%s' line %d: bad value for '%s'",
+			    path, lineno, k);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}
+
+const char *
+cfg_path(int argc, char *const argv[])
+{
+	int	 i;
+
+	for (i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--config") == 0)
+			return argv[i + 1];
+	return getenv("CONCIERGE_CONFIG");
+}
+
+void
+cfg_log(const struct cfg *c)
+{
+	size_t	 i;
+	char	*s;
+
+	for (i = 0; i < NKEYS; i++) {
+		switch (keys[i].type) {
+		case CFG_MODE:
+			log_debug("config: mode = %s", c->is_dev ? "dev" : "prod");
+			break;
+		case CFG_LONG:
+			log_debug("config: %s = %ld", keys[i].name,
+			    *(const long *)((const char *)c + keys[i].off));
+			break;
+		case CFG_STR:
+			s = *(char *const *)((const char *)c + keys[i].off);
+			log_debug("config: %s = %s", keys[i].name,
+			    keys[i].is_secret ? (s ? "(set)" : "(unset)") :
+			    (s ? s : "(unset)"));
+			break;
+		}
+	}
+}
+
+void
+cfg_release(struct cfg *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].type == CFG_STR) {
+			char **sp = (char **)((char *)c + keys[i].off);
+			free(*sp);
+			*sp = NULL;
+		}
+}

@@ -1,0 +1,62 @@
+/*
+ * Configuration: a "key = value" file named by --config or the
+ * CONCIERGE_CONFIG environment variable. Every key, its type, bounds
+ * and default live in the table in cfg.c; unknown keys are an error.
+ * Secrets are never logged (cfg_log masks them).
+ */
+#ifndef CONCIERGE_CFG_H
+#define CONCIERGE_CFG_H
+
+#include <stddef.h>
+
+struct cfg {
+	int	 is_dev;		/* mode = dev | prod */
+	char	*log_level;
+
+	char	*db_socket;		/* unix socket, or NULL for TCP */
+	char	*db_host;
+	long	 db_port;
+	char	*db_name;
+	char	*db_user;
+	char	*db_password;		/* secret */
+	char	*db_admin_user;		/* migrations only */
+	char	*db_admin_password;	/* secret */
+
+	long	 http_max_body;		/* bytes of a JSON body */
+	long	 http_max_upload;	/* bytes of an attachment body */
+
+	long	 session_idle_minutes;
+	long	 session_absolute_hours;
+	long	 session_touch_seconds;	/* last_seen written at most this often */
+
+	long	 argon2_memory_kib;
+	long	 argon2_iterations;
+	long	 argon2_parallelism;
+
+	long	 login_lock_threshold;	/* failures before a lock */
+	long	 login_lock_minutes;	/* first lock; doubles after */
+	long	 login_max_failures_hour;
+
+	char	*crypto_data_key;	/* secret: 64 hex digits, AES-256-GCM */
+	char	*audit_key_file;	/* file holding the audit HMAC key */
+	char	*mfa_issuer;
+
+	long	 appt_min_notice_minutes;
+	long	 appt_cancel_window_hours;
+};
+
+/* Defaults for every key. */
+void	cfg_defaults(struct cfg *);
+/*
+ * Read a file over the defaults. Returns 0, or -1 after logging the
+ * file, line and reason (never the value of a secret).
+ */
+int	cfg_load(struct cfg *, const char *path);
+/* Path from argv "--config PATH" or $CONCIERGE_CONFIG; NULL if neither. */
+const char *cfg_path(int argc, char *const argv[]);
+/* Log every key with secrets masked. */
+void	cfg_log(const struct cfg *);
+/* Free the strings. */
+void	cfg_release(struct cfg *);
+
+#endif

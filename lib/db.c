@@ -1,0 +1,664 @@
+/* MariaDB/MySQL access through prepared statements. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "lib/db.h"
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "lib/time.h"
+
+#define DB_CACHE_MAX	192
+#define DB_MAX_PARAMS	64
+#define DB_CELL_INLINE	256
+
+/* Constant statement used by db_ping. */
+static const char SQL_PING[] = "SELECT 1";
+
+struct db_cached {
+	const char	*sql;
+	MYSQL_STMT	*st;
+};
+
+struct db {
+	MYSQL			*my;
+	const struct cfg	*cfg;
+	enum db_role		 role;
+	int			 is_in_tx;
+	unsigned int		 err;
+	char			 errmsg[256];
+	unsigned long long	 insert_id;
+	struct db_cached	 cache[DB_CACHE_MAX];
+	size_t			 ncache;
+};
+
+/* Per-column fetch state. */
+struct db_col {
+	char		*buf;
+	size_t		 cap;
+	unsigned long	 len;
+	my_bool		 is_null;
+	my_bool		 error;
+	char		 inl[DB_CELL_INLINE];
+};
+
+static int
+is_gone(unsigned int e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
+	    e == ER_CONNECTION_KILLED || e == 4031 /* client interaction timeout */;
+}
+
+static void
+set_err(struct db *db, unsigned int e, const char *msg)
+{
+	db->err = e;
+	snprintf(db->errmsg, sizeof(db->errmsg), "%s", msg ? msg : "");
+}
+
+static int
+classify(struct db *db)
+{
+	switch (db->err) {
+	case ER_DUP_ENTRY:
+	case ER_DUP_ENTRY_WITH_KEY_NAME:
+		return DB_DUPLICATE;
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+		return DB_DEADLOCK;
+	default:
+		if (is_gone(db->err))
+			return db->is_in_tx ? DB_GONE : DB_ERROR;
+		return DB_ERROR;
+	}
+}
+
+static void
+cache_clear(struct db *db)
+{
+	size_t	 i;
+
+	for (i = 0; i < db->ncache; i++)
+		mysql_stmt_close(db->cache[i].st);
+	db->ncache = 0;
+}
+
+static int
+connect_now(struct db *db)
+{
+	const struct cfg	*c = db->cfg;
+	unsigned int		 timeout = 5, rtimeout = 60;
+	unsigned long		 flags = CLIENT_FOUND_ROWS;
+	const char		*user, *pass;
+
+	if ((db->my = mysql_init(NULL)) == NULL) {
+		set_err(db, 0, "mysql_init failed");
+		return -1;
+	}
+	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &rtimeout);
+	mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &rtimeout);
+	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(db->my, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
+	mysql_options(db->my, MYSQL_INIT_COMMAND,
+	    "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
+	    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+	mysql_options(db->my, MYSQL_INIT_COMMAND,
+	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	if (db->role == DB_ROLE_ADMIN) {
+		flags |= CLIENT_MULTI_STATEMENTS;
+		user = c->db_admin_user;
+		pass = c->db_admin_password;
+	} else {
+		user = c->db_user;
+		pass = c->db_password;
+	}
+	if (mysql_real_connect(db->my, c->db_socket ? NULL : c->db_host, user,
+	    pass, c->db_name, (unsigned int)c->db_port, c->db_socket,
+	    flags) == NULL) {
+		set_err(db, mysql_errno(db->my), mysql_error(db->my));
+		log_errx("db: connect as '%s' failed: %s", user ? user : "",
+		    db->errmsg);
+		mysql_close(db->my);
+		db->my = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+reconnect(struct db *db)
+{
+	cache_clear(db);
+	if (db->my != NULL)
+		mysql_close(db->my);
+	db->my = NULL;
+	db->is_in_tx = 0;
+	log_warnx("db: connection lost, reconnecting");
+	return connect_now(db);
+}
+
+int
+db_open(struct db **out, const struct cfg *c, enum db_role role)
+{
+	struct db	*db;
+
+	db = xcalloc(1, sizeof(*db));
+	db->cfg = c;
+	db->role = role;
+	if (connect_now(db) == -1) {
+		free(db);
+		*out = NULL;
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	cache_clear(db);
+	if (db->my != NULL)
+		mysql_close(db->my);
+	free(db);
+}
+
+static MYSQL_STMT *
+prepare(struct db *db, const char *sql)
+{
+	MYSQL_STMT	*st;
+	size_t		 i;
+
+	for (i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql)
+			return db->cache[i].st;
+	if (db->my == NULL && connect_now(db) == -1)
+		return NULL;
+	if (db->ncache == DB_CACHE_MAX)
+		cache_clear(db);
+	if ((st = mysql_stmt_init(db->my)) == NULL) {
+		set_err(db, mysql_errno(db->my), mysql_error(db->my));
+		return NULL;
+	}
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		set_err(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	db->cache[db->ncache].sql = sql;
+	db->cache[db->ncache].st = st;
+	db->ncache++;
+	return st;
+}
+
+static void
+forget(struct db *db, const char *sql)
+{
+	size_t	 i;
+
+	for (i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql) {
+			mysql_stmt_close(db->cache[i].st);
+			db->cache[i] = db->cache[--db->ncache];
+			return;
+		}
+}
+
+static void
+to_mysql_time(long long usec, MYSQL_TIME *t)
+{
+	struct tm	 tm;
+	time_t		 sec;
+	long long	 frac;
+
+	sec = (time_t)(usec / UTC_SEC);
+	frac = usec % UTC_SEC;
+	if (frac < 0) {
+		frac += UTC_SEC;
+		sec--;
+	}
+	gmtime_r(&sec, &tm);
+	memset(t, 0, sizeof(*t));
+	t->year = (unsigned)tm.tm_year + 1900;
+	t->month = (unsigned)tm.tm_mon + 1;
+	t->day = (unsigned)tm.tm_mday;
+	t->hour = (unsigned)tm.tm_hour;
+	t->minute = (unsigned)tm.tm_min;
+	t->second = (unsigned)tm.tm_sec;
+	t->second_part = (unsigned long)frac;
+	t->time_type = MYSQL_TIMESTAMP_DATETIME;
+}
+
+static int
+bind_params(struct db *db, MYSQL_STMT *st, const struct db_param *p, size_t n)
+{
+	MYSQL_BIND	 b[DB_MAX_PARAMS];
+	MYSQL_TIME	 t[DB_MAX_PARAMS];
+	size_t		 i;
+
+	if (n != mysql_stmt_param_count(st) || n > DB_MAX_PARAMS) {
+		set_err(db, 0, "parameter count mismatch");
+		log_errx("db: statement wants %lu parameters, got %zu",
+		    mysql_stmt_param_count(st), n);
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	memset(b, 0, sizeof(b[0]) * n);
+	for (i = 0; i < n; i++) {
+		switch (p[i].type) {
+		case DB_P_NULL:
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		case DB_P_INT:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = (void *)&p[i].i;
+			break;
+		case DB_P_TEXT:
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = (void *)p[i].p;
+			b[i].buffer_length = p[i].len;
+			break;
+		case DB_P_BLOB:
+			b[i].buffer_type = MYSQL_TYPE_BLOB;
+			b[i].buffer = (void *)p[i].p;
+			b[i].buffer_length = p[i].len;
+			break;
+		case DB_P_TIME:
+			to_mysql_time(p[i].i, &t[i]);
+			b[i].buffer_type = MYSQL_TYPE_DATETIME;
+			b[i].buffer = &t[i];
+			break;
+		}
+	}
+	/* The client copies bound values at execute time; b and t may go. */
+	if (mysql_stmt_bind_param(st, b) != 0) {
+		set_err(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Prepare (cached), bind and execute, retrying once after a reconnect
+ * (outside a transaction) or a re-prepare. Note: bind and execute must
+ * happen together because MYSQL_TIME values live on this stack frame.
+ */
+static int
+run(struct db *db, const char *sql, const struct db_param *p, size_t n,
+    MYSQL_STMT **out)
+{
+	MYSQL_STMT	*st;
+	int		 attempt;
+
+	db->err = 0;
+	for (attempt = 0; attempt < 2; attempt++) {
+		if ((st = prepare(db, sql)) == NULL) {
+			if (attempt == 0 && is_gone(db->err) && !db->is_in_tx &&
+			    reconnect(db) == 0)
+				continue;
+			goto fail;
+		}
+		if (bind_params(db, st, p, n) == -1)
+			goto fail;
+		if (mysql_stmt_execute(st) == 0) {
+			db->insert_id = mysql_stmt_insert_id(st);
+			*out = st;
+			return DB_OK;
+		}
+		set_err(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		if (attempt == 0 && db->err == ER_NEED_REPREPARE) {
+			forget(db, sql);
+			continue;
+		}
+		if (attempt == 0 && is_gone(db->err) && !db->is_in_tx &&
+		    reconnect(db) == 0)
+			continue;
+		goto fail;
+	}
+fail:
+	if (db->err != ER_DUP_ENTRY && db->err != ER_DUP_ENTRY_WITH_KEY_NAME)
+		log_errx("db: statement failed: %u %s", db->err, db->errmsg);
+	if (is_gone(db->err) && db->is_in_tx) {
+		int rc = classify(db);
+		db->is_in_tx = 0;
+		return rc;
+	}
+	return classify(db);
+}
+
+int
+db_exec(struct db *db, const char *sql, const struct db_param *p, size_t n,
+    unsigned long long *affected)
+{
+	MYSQL_STMT	*st;
+	int		 rc;
+
+	if ((rc = run(db, sql, p, n, &st)) != DB_OK)
+		return rc;
+	if (affected != NULL)
+		*affected = (unsigned long long)mysql_stmt_affected_rows(st);
+	mysql_stmt_free_result(st);
+	return DB_OK;
+}
+
+unsigned long long
+db_insert_id(const struct db *db)
+{
+	return db->insert_id;
+}
+
+static int
+simple(struct db *db, const char *text, int may_reconnect)
+{
+	db->err = 0;
+	if (db->my == NULL && (!may_reconnect || connect_now(db) == -1))
+		return DB_ERROR;
+	if (mysql_real_query(db->my, text, strlen(text)) == 0)
+		return DB_OK;
+	set_err(db, mysql_errno(db->my), mysql_error(db->my));
+	if (may_reconnect && is_gone(db->err) && reconnect(db) == 0 &&
+	    mysql_real_query(db->my, text, strlen(text)) == 0)
+		return DB_OK;
+	set_err(db, mysql_errno(db->my), mysql_error(db->my));
+	log_errx("db: '%s' failed: %u %s", text, db->err, db->errmsg);
+	return classify(db);
+}
+
+int
+db_begin(struct db *db)
+{
+	int	 rc;
+
+	if (db->is_in_tx) {
+		log_errx("db: begin inside a transaction");
+		return DB_ERROR;
+	}
+	if ((rc = simple(db, "START TRANSACTION", 1)) == DB_OK)
+		db->is_in_tx = 1;
+	return rc;
+}
+
+int
+db_commit(struct db *db)
+{
+	int	 rc;
+
+	rc = simple(db, "COMMIT", 0);
+	if (rc != DB_OK && is_gone(db->err))
+		rc = DB_GONE;
+	db->is_in_tx = 0;
+	return rc;
+}
+
+int
+db_rollback(struct db *db)
+{
+	int	 rc;
+
+	if (!db->is_in_tx)
+		return DB_OK;
+	rc = simple(db, "ROLLBACK", 0);
+	db->is_in_tx = 0;
+	return rc;
+}
+
+int
+db_in_tx(const struct db *db)
+{
+	return db->is_in_tx;
+}
+
+int
+db_ping(struct db *db)
+{
+	return db_exec(db, SQL_PING, NULL, 0, NULL) == DB_OK ? 0 : -1;
+}
+
+/* Bind every result column as text, buffers in cols. */
+static int
+bind_result(struct db *db, MYSQL_STMT *st, struct db_col *cols,
+    MYSQL_BIND *b, size_t ncols)
+{
+	size_t	 i;
+
+	memset(b, 0, sizeof(*b) * ncols);
+	for (i = 0; i < ncols; i++) {
+		if (cols[i].buf == NULL) {
+			cols[i].buf = cols[i].inl;
+			cols[i].cap = sizeof(cols[i].inl);
+		}
+		b[i].buffer_type = MYSQL_TYPE_STRING;
+		b[i].buffer = cols[i].buf;
+		b[i].buffer_length = cols[i].cap;
+		b[i].length = &cols[i].len;
+		b[i].is_null = &cols[i].is_null;
+		b[i].error = &cols[i].error;
+	}
+	if (mysql_stmt_bind_result(st, b) != 0) {
+		set_err(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * After a fetch: re-fetch truncated columns into bigger buffers and
+ * NUL-terminate every cell.
+ */
+static int
+complete_row(struct db *db, MYSQL_STMT *st, struct db_col *cols,
+    MYSQL_BIND *b, size_t ncols)
+{
+	size_t	 i;
+
+	for (i = 0; i < ncols; i++) {
+		if (cols[i].is_null)
+			continue;
+		if (cols[i].len + 1 > cols[i].cap) {
+			if (cols[i].buf != cols[i].inl)
+				free(cols[i].buf);
+			cols[i].cap = cols[i].len + 1;
+			cols[i].buf = xmalloc(cols[i].cap);
+			b[i].buffer = cols[i].buf;
+			b[i].buffer_length = cols[i].cap;
+			if (mysql_stmt_fetch_column(st, &b[i], (unsigned)i, 0) != 0) {
+				set_err(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+				return -1;
+			}
+		}
+		cols[i].buf[cols[i].len] = '\0';
+	}
+	/* Rebind so the next row's fetch uses the grown buffers. */
+	return mysql_stmt_bind_result(st, b) == 0 ? 0 : -1;
+}
+
+static void
+free_cols(struct db_col *cols, size_t ncols)
+{
+	size_t	 i;
+
+	for (i = 0; i < ncols; i++)
+		if (cols[i].buf != cols[i].inl)
+			free(cols[i].buf);
+	free(cols);
+}
+
+/* Fetch all rows of an executed statement, calling fn for each. */
+static int
+fetch_rows(struct db *db, MYSQL_STMT *st, int (*fn)(void *, const struct db_row *),
+    void *arg)
+{
+	MYSQL_RES	*meta;
+	struct db_col	*cols = NULL;
+	MYSQL_BIND	*b = NULL;
+	struct db_row	 row;
+	char		**v = NULL;
+	size_t		*len = NULL, ncols, i;
+	int		 f, rc = DB_ERROR;
+
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL)
+		return DB_OK;
+	ncols = mysql_num_fields(meta);
+	mysql_free_result(meta);
+	cols = xcalloc(ncols, sizeof(*cols));
+	b = xcalloc(ncols, sizeof(*b));
+	v = xcalloc(ncols, sizeof(*v));
+	len = xcalloc(ncols, sizeof(*len));
+	if (bind_result(db, st, cols, b, ncols) == -1)
+		goto out;
+	row.ncols = ncols;
+	row.v = v;
+	row.len = len;
+	for (;;) {
+		f = mysql_stmt_fetch(st);
+		if (f == MYSQL_NO_DATA)
+			break;
+		if (f == 1) {
+			set_err(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+			log_errx("db: fetch failed: %u %s", db->err, db->errmsg);
+			goto out;
+		}
+		if (complete_row(db, st, cols, b, ncols) == -1)
+			goto out;
+		for (i = 0; i < ncols; i++) {
+			v[i] = cols[i].is_null ? NULL : cols[i].buf;
+			len[i] = cols[i].is_null ? 0 : cols[i].len;
+		}
+		if (fn(arg, &row) == -1)
+			goto out;
+	}
+	rc = DB_OK;
+out:
+	mysql_stmt_free_result(st);
+	free_cols(cols, ncols);
+	free(b);
+	free(v);
+	free(len);
+	return rc;
+}
+
+struct collect {
+	struct arena	*arena;
+	struct db_res	*res;
+	size_t		 cap;
+};
+
+static int
+collect_row(void *arg, const struct db_row *row)
+{
+	struct collect	*c = arg;
+	struct db_row	*r, *grown;
+	size_t		 i;
+
+	if (c->res->nrows == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		grown = arena_alloc(c->arena, c->cap * sizeof(*grown));
+		if (c->res->nrows > 0)
+			memcpy(grown, c->res->rows, c->res->nrows * sizeof(*grown));
+		c->res->rows = grown;
+	}
+	r = &c->res->rows[c->res->nrows++];
+	r->ncols = row->ncols;
+	r->v = arena_alloc(c->arena, row->ncols * sizeof(*r->v));
+	r->len = arena_alloc(c->arena, row->ncols * sizeof(*r->len));
+	for (i = 0; i < row->ncols; i++) {
+		r->len[i] = row->len[i];
+		r->v[i] = row->v[i] == NULL ? NULL :
+		    arena_strndup(c->arena, row->v[i], row->len[i]);
+	}
+	return 0;
+}
+
+int
+db_query(struct db *db, struct arena *a, const char *sql,
+    const struct db_param *p, size_t n, struct db_res *res)
+{
+	struct collect	 c = { a, res, 0 };
+
+	memset(res, 0, sizeof(*res));
+	return db_query_each(db, sql, p, n, collect_row, &c);
+}
+
+int
+db_query_each(struct db *db, const char *sql, const struct db_param *p,
+    size_t n, int (*fn)(void *, const struct db_row *), void *arg)
+{
+	MYSQL_STMT	*st;
+	int		 rc;
+
+	if ((rc = run(db, sql, p, n, &st)) != DB_OK)
+		return rc;
+	return fetch_rows(db, st, fn, arg);
+}
+
+int
+db_exec_script(struct db *db, const char *text, size_t len)
+{
+	MYSQL_RES	*r;
+	int		 status;
+
+	if (db->role != DB_ROLE_ADMIN) {
+		log_errx("db: scripts need the admin connection");
+		return DB_ERROR;
+	}
+	db->err = 0;
+	if (mysql_real_query(db->my, text, len) != 0)
+		goto fail;
+	do {
+		if ((r = mysql_store_result(db->my)) != NULL)
+			mysql_free_result(r);
+		else if (mysql_field_count(db->my) != 0)
+			goto fail;
+		if ((status = mysql_next_result(db->my)) > 0)
+			goto fail;
+	} while (status == 0);
+	return DB_OK;
+fail:
+	set_err(db, mysql_errno(db->my), mysql_error(db->my));
+	return DB_ERROR;
+}
+
+unsigned int
+db_errno(const struct db *db)
+{
+	return db->err;
+}
+
+const char *
+db_error(const struct db *db)
+{
+	return db->errmsg;
+}
+
+int
+db_cell_int(const char *s, long long *out)
+{
+	char	*end;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno != 0 || *end != '\0' ? -1 : 0;
+}
+
+int
+db_cell_time(const char *s, int64_t *out)
+{
+	if (s == NULL)
+		return -1;
+	return utc_from_db(s, out);
+}

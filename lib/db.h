@@ -1,0 +1,147 @@
+/*
+ * MariaDB/MySQL access: one connection per process, prepared statements
+ * only (each SQL text prepared once per connection and cached by its
+ * address), typed parameters, transactions, and one reconnect on a lost
+ * connection outside a transaction.
+ *
+ * SQL texts are string constants named beside the function that runs
+ * them (store modules); values always travel as bound parameters.
+ */
+#ifndef CONCIERGE_DB_H
+#define CONCIERGE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "lib/cfg.h"
+#include "lib/mem.h"
+
+struct db;
+
+enum db_rc {
+	DB_OK = 0,
+	DB_ERROR = -1,		/* anything else; logged */
+	DB_DUPLICATE = -2,	/* unique key violation */
+	DB_DEADLOCK = -3,	/* deadlock or lock wait timeout: retry the transaction */
+	DB_GONE = -4,		/* connection lost inside a transaction */
+};
+
+enum db_ptype {
+	DB_P_NULL = 0,
+	DB_P_INT,
+	DB_P_TEXT,
+	DB_P_BLOB,
+	DB_P_TIME,		/* microseconds since the epoch, as DATETIME(6) */
+};
+
+struct db_param {
+	enum db_ptype	 type;
+	long long	 i;
+	const void	*p;
+	size_t		 len;
+};
+
+#define DB_NULL		((struct db_param){ .type = DB_P_NULL })
+#define DB_INT(v)	((struct db_param){ .type = DB_P_INT, .i = (long long)(v) })
+#define DB_TIME(v)	((struct db_param){ .type = DB_P_TIME, .i = (long long)(v) })
+/* Text; a NULL pointer binds SQL NULL. */
+static inline struct db_param
+db_param_text(const char *s)
+{
+	struct db_param	 p = { DB_P_NULL, 0, NULL, 0 };
+
+	if (s != NULL) {
+		p.type = DB_P_TEXT;
+		p.p = s;
+		p.len = strlen(s);
+	}
+	return p;
+}
+
+/* Bytes; a NULL pointer binds SQL NULL. */
+static inline struct db_param
+db_param_blob(const void *s, size_t n)
+{
+	struct db_param	 p = { DB_P_NULL, 0, NULL, 0 };
+
+	if (s != NULL) {
+		p.type = DB_P_BLOB;
+		p.p = s;
+		p.len = n;
+	}
+	return p;
+}
+
+#define DB_TEXT(s)	db_param_text(s)
+#define DB_TEXTN(s, n)	((struct db_param){ .type = DB_P_TEXT, .p = (s), .len = (n) })
+#define DB_BLOB(s, n)	db_param_blob((s), (n))
+/* Expand to "array, count" for the params arguments below. */
+#define DB_ARGS(...)	(const struct db_param[]){ __VA_ARGS__ }, \
+	(sizeof((const struct db_param[]){ __VA_ARGS__ }) / sizeof(struct db_param))
+#define DB_NOARGS	NULL, 0
+
+/* One result row: v[i] is NULL for SQL NULL; text is NUL-terminated. */
+struct db_row {
+	size_t		 ncols;
+	char		**v;
+	size_t		*len;
+};
+
+struct db_res {
+	size_t		 nrows;
+	struct db_row	*rows;
+};
+
+enum db_role {
+	DB_ROLE_WORKER = 0,	/* db.user: the restricted account */
+	DB_ROLE_ADMIN,		/* db.admin_user: migrations; multi-statements allowed */
+};
+
+/* Connect with the configured account. 0, or -1 after logging why. */
+int	db_open(struct db **, const struct cfg *, enum db_role);
+/* Close and free; NULL is fine. */
+void	db_close(struct db *);
+/* Check the server answers, reconnecting once if not. 0 or -1. */
+int	db_ping(struct db *);
+
+/* Transactions. begin refuses to nest. Each returns an enum db_rc. */
+int	db_begin(struct db *);
+int	db_commit(struct db *);
+int	db_rollback(struct db *);
+/* 1 while a transaction is open. */
+int	db_in_tx(const struct db *);
+
+/*
+ * Run a statement that returns no rows. affected (may be NULL) gets the
+ * number of rows changed. Returns an enum db_rc.
+ */
+int	db_exec(struct db *, const char *sql, const struct db_param *, size_t n,
+	    unsigned long long *affected);
+/* AUTO_INCREMENT id of the last insert on this connection. */
+unsigned long long db_insert_id(const struct db *);
+/* Run a query and copy every row into the arena. Returns an enum db_rc. */
+int	db_query(struct db *, struct arena *, const char *sql,
+	    const struct db_param *, size_t n, struct db_res *);
+/*
+ * Run a query and call fn for each row as it arrives from the server
+ * (nothing is buffered). The row is valid only during the call. fn
+ * returns 0 to go on or -1 to stop (the query then returns DB_ERROR).
+ */
+int	db_query_each(struct db *, const char *sql, const struct db_param *,
+	    size_t n, int (*fn)(void *, const struct db_row *), void *arg);
+/*
+ * Run a whole SQL script (several statements, triggers included) as the
+ * admin role; used by migrations only, never with user input.
+ */
+int	db_exec_script(struct db *, const char *text, size_t len);
+/* Server error number of the last failure (0 if none). */
+unsigned int db_errno(const struct db *);
+/* Server error text of the last failure (for operators' logs only). */
+const char *db_error(const struct db *);
+
+/* Helpers for result cells: parse an integer / DATETIME cell. 0 or -1. */
+int	db_cell_int(const char *, long long *);
+int	db_cell_time(const char *, int64_t *);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * The authorization rule table. Each action lists the roles allowed
+ * outright, the roles allowed on their own resource, the roles allowed
+ * when on the patient's care team, and whether a denial hides the
+ * resource (404) or forbids (403).
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "lib/policy.h"
+
+#define P	ROLE_BIT(ROLE_PATIENT)
+#define PR	ROLE_BIT(ROLE_PROVIDER)
+#define S	ROLE_BIT(ROLE_STAFF)
+#define AD	ROLE_BIT(ROLE_ADMIN)
+#define AU	ROLE_BIT(ROLE_AUDITOR)
+
+struct pol_rule {
+	enum pol_action	 action;
+	const char	*name;
+	unsigned	 any;		/* allowed on any resource */
+	unsigned	 self;		/* allowed on their own */
+	unsigned	 care_team;	/* allowed when on the care team */
+	int		 is_hidden;	/* deny as 404 */
+};
+
+static const struct pol_rule rules[POL__MAX] = {
+	{ POL_ME_READ, "me.read", ROLES_ALL, 0, 0, 0 },
+	{ POL_ME_UPDATE, "me.update", ROLES_ALL, 0, 0, 0 },
+	{ POL_SESSIONS_MANAGE, "sessions.manage", 0, ROLES_ALL, 0, 1 },
+	{ POL_USER_CREATE, "user.create", AD, 0, 0, 0 },
+	{ POL_USER_DISABLE, "user.disable", AD, 0, 0, 0 },
+	{ POL_USER_VERIFY, "user.verify", AD, 0, 0, 0 },
+	{ POL_PROVIDER_LIST, "provider.list", ROLES_ALL, 0, 0, 0 },
+	{ POL_PROVIDER_READ, "provider.read", ROLES_ALL, 0, 0, 0 },
+	{ POL_PROVIDER_UPDATE, "provider.update", AD, PR, 0, 0 },
+	{ POL_PATIENT_SEARCH, "patient.search", S | AD, 0, 0, 0 },
+	{ POL_PATIENT_READ, "patient.read", S | AD, P, PR, 1 },
+	{ POL_PATIENT_UPDATE, "patient.update", S | AD, P, PR, 1 },
+	{ POL_CARETEAM_READ, "care_team.read", S | AD, P, PR, 1 },
+	{ POL_CARETEAM_WRITE, "care_team.write", S | AD, 0, 0, 0 },
+	{ POL_AUDIT_READ, "audit.read", AU | AD, 0, 0, 0 },
+	{ POL_AUDIT_EXPORT, "audit.export", AU, 0, 0, 0 },
+	{ POL_ACCESS_LOG_READ, "access_log.read", 0, P, 0, 0 },
+};
+
+enum pol_decision
+pol_check(enum role role, enum pol_action a, const struct pol_resource *res)
+{
+	const struct pol_rule	*r;
+	unsigned		 bit;
+
+	if ((unsigned)a >= POL__MAX || role <= ROLE_NONE || role >= ROLE__MAX)
+		return POL_DENY;
+	r = &rules[a];
+	bit = ROLE_BIT(role);
+	if (r->any & bit)
+		return POL_ALLOW;
+	if (res != NULL && res->is_self && (r->self & bit))
+		return POL_ALLOW;
+	if (res != NULL && res->is_care_team && (r->care_team & bit))
+		return POL_ALLOW;
+	/* Whoever could see their own kind of record learns nothing from 403. */
+	return r->is_hidden ? POL_HIDE : POL_DENY;
+}
+
+const char *
+pol_action_name(enum pol_action a)
+{
+	return (unsigned)a < POL__MAX ? rules[a].name : "unknown";
+}
+
+static const char *const role_names[ROLE__MAX] = {
+	"none", "patient", "provider", "staff", "admin", "auditor",
+};
+
+const char *
+role_name(enum role r)
+{
+	return (unsigned)r < ROLE__MAX ? role_names[r] : "none";
+}
+
+enum role
+role_parse(const char *s)
+{
+	int	 i;
+
+	for (i = 1; s != NULL && i < ROLE__MAX; i++)
+		if (strcmp(s, role_names[i]) == 0)
+			return (enum role)i;
+	return ROLE_NONE;
+}

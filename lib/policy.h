@@ -1,0 +1,67 @@
+/*
+ * Authorization: who may do what. Roles, the actions handlers ask
+ * about, and one rule table (policy.c) tested as a matrix.
+ */
+#ifndef CONCIERGE_POLICY_H
+#define CONCIERGE_POLICY_H
+
+enum role {
+	ROLE_NONE = 0,
+	ROLE_PATIENT,
+	ROLE_PROVIDER,
+	ROLE_STAFF,
+	ROLE_ADMIN,
+	ROLE_AUDITOR,
+	ROLE__MAX,
+};
+
+#define ROLE_BIT(r)	(1u << (r))
+#define ROLES_ALL	(ROLE_BIT(ROLE_PATIENT) | ROLE_BIT(ROLE_PROVIDER) | \
+	ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR))
+
+/* Every action a handler may ask about. Keep in step with the table. */
+enum pol_action {
+	POL_ME_READ = 0,
+	POL_ME_UPDATE,
+	POL_SESSIONS_MANAGE,
+	POL_USER_CREATE,
+	POL_USER_DISABLE,
+	POL_USER_VERIFY,
+	POL_PROVIDER_LIST,
+	POL_PROVIDER_READ,
+	POL_PROVIDER_UPDATE,
+	POL_PATIENT_SEARCH,
+	POL_PATIENT_READ,
+	POL_PATIENT_UPDATE,
+	POL_CARETEAM_READ,
+	POL_CARETEAM_WRITE,
+	POL_AUDIT_READ,
+	POL_AUDIT_EXPORT,
+	POL_ACCESS_LOG_READ,
+	POL__MAX,
+};
+
+/* What the handler knows about the resource, resolved before asking. */
+struct pol_resource {
+	int	 is_self;	/* the actor is the resource's owner */
+	int	 is_care_team;	/* the actor is on the patient's care team */
+};
+
+enum pol_decision {
+	POL_ALLOW = 0,
+	POL_DENY,		/* answer 403 */
+	POL_HIDE,		/* answer 404: telling would leak existence */
+};
+
+/* Decide for an authenticated role; res may be NULL (no resource). */
+enum pol_decision pol_check(enum role, enum pol_action,
+	    const struct pol_resource *);
+/* Name of an action for audit rows ("patient.read"). */
+const char *pol_action_name(enum pol_action);
+
+/* "patient", "provider", ...; "none" for ROLE_NONE. */
+const char *role_name(enum role);
+/* Parse a role name; ROLE_NONE if unknown. */
+enum role role_parse(const char *);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * SQL for users and their patient/provider profiles. Functions return
+ * an enum db_rc; rows and strings live in the caller's arena.
+ */
+#ifndef CONCIERGE_STORE_USER_H
+#define CONCIERGE_STORE_USER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/db.h"
+#include "lib/id.h"
+#include "lib/mem.h"
+#include "lib/policy.h"
+
+#define MRN_LEN	12	/* "MRN" + 9 digits */
+
+struct user_row {
+	char		 id[ID_LEN + 1];
+	const char	*email;
+	enum role	 role;
+	const char	*password_hash;
+	const char	*full_name;
+	const char	*phone;		/* E.164 or NULL */
+	int		 is_disabled;
+	int		 mfa_enabled;
+	int64_t		 created_at;
+	int64_t		 updated_at;
+};
+
+struct patient_row {
+	const char	*mrn;
+	const char	*date_of_birth;	/* "YYYY-MM-DD" or NULL */
+	const char	*primary_clinic;
+	int64_t		 consent_signed_at;	/* 0: not signed */
+};
+
+struct provider_row {
+	const char	*license_number;
+	const char	*specialty;
+	const char	*bio;
+	int		 is_verified;
+	int		 telehealth_enabled;
+};
+
+/* Lowercased, trimmed email used for case-insensitive uniqueness (arena). */
+char	*user_email_norm(struct arena *, const char *email);
+/* A new random medical record number into out[MRN_LEN + 1]. 0 or -1. */
+int	user_mrn_new(char *out);
+
+/* Insert a user (id, email, role, hash, name, phone, times from u). DB_DUPLICATE if the email is taken. */
+int	store_user_insert(struct db *, struct arena *, const struct user_row *);
+/* Insert the patient profile of user_id. DB_DUPLICATE if the MRN is taken. */
+int	store_patient_insert(struct db *, const char *user_id, const struct patient_row *);
+/* Insert the provider profile of user_id. */
+int	store_provider_insert(struct db *, const char *user_id, const struct provider_row *);
+/* Find a user by email (any case); *found 0 or 1. */
+int	store_user_by_email(struct db *, struct arena *, const char *email,
+	    struct user_row *, int *found);
+/* Find a user by id; *found 0 or 1. */
+int	store_user_by_id(struct db *, struct arena *, const char *id,
+	    struct user_row *, int *found);
+/* Patient profile of user_id; *found 0 or 1. */
+int	store_patient_get(struct db *, struct arena *, const char *user_id,
+	    struct patient_row *, int *found);
+/* Provider profile of user_id; *found 0 or 1. */
+int	store_provider_get(struct db *, struct arena *, const char *user_id,
+	    struct provider_row *, int *found);
+
+#endif

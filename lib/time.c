@@ -1,0 +1,190 @@
+/* UTC time conversions: RFC 3339 both ways, and DATETIME(6) text. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "lib/time.h"
+
+int64_t
+utc_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * UTC_SEC + ts.tv_nsec / 1000;
+}
+
+static void
+split(int64_t t, struct tm *tm, long *usec)
+{
+	time_t	 sec;
+
+	sec = (time_t)(t / UTC_SEC);
+	*usec = (long)(t % UTC_SEC);
+	if (*usec < 0) {
+		*usec += UTC_SEC;
+		sec--;
+	}
+	gmtime_r(&sec, tm);
+}
+
+char *
+utc_format(int64_t t, char *buf, size_t n, int with_usec)
+{
+	struct tm	 tm;
+	long		 usec;
+
+	split(t, &tm, &usec);
+	if (with_usec)
+		snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		    tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
+	else
+		snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		    tm.tm_hour, tm.tm_min, tm.tm_sec);
+	return buf;
+}
+
+char *
+utc_to_db(int64_t t, char *buf, size_t n)
+{
+	struct tm	 tm;
+	long		 usec;
+
+	split(t, &tm, &usec);
+	snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d.%06ld",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
+	return buf;
+}
+
+/* Read exactly n digits. */
+static int
+digits(const char **p, int n, int *out)
+{
+	int	 v = 0;
+
+	while (n-- > 0) {
+		if (**p < '0' || **p > '9')
+			return -1;
+		v = v * 10 + (**p - '0');
+		(*p)++;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+static int
+date_part(const char **p, int *y, int *mo, int *d)
+{
+	if (digits(p, 4, y) || *(*p)++ != '-' || digits(p, 2, mo) ||
+	    *(*p)++ != '-' || digits(p, 2, d))
+		return -1;
+	if (*y < 1900 || *y > 9999 || *mo < 1 || *mo > 12 || *d < 1 ||
+	    *d > days_in_month(*y, *mo))
+		return -1;
+	return 0;
+}
+
+int
+utc_parse_date(const char *s, int *y, int *m, int *d)
+{
+	if (date_part(&s, y, m, d) == -1 || *s != '\0')
+		return -1;
+	return 0;
+}
+
+/* Parse "hh:mm:ss[.f{1,6}]" into seconds of day and microseconds. */
+static int
+time_part(const char **p, int *h, int *mi, int *sec, long *usec)
+{
+	int	 scale = 100000;
+
+	if (digits(p, 2, h) || *(*p)++ != ':' || digits(p, 2, mi) ||
+	    *(*p)++ != ':' || digits(p, 2, sec))
+		return -1;
+	if (*h > 23 || *mi > 59 || *sec > 59)
+		return -1;
+	*usec = 0;
+	if (**p == '.') {
+		(*p)++;
+		if (**p < '0' || **p > '9')
+			return -1;
+		while (**p >= '0' && **p <= '9') {
+			if (scale == 0)
+				return -1;	/* finer than microseconds */
+			*usec += (**p - '0') * scale;
+			scale /= 10;
+			(*p)++;
+		}
+	}
+	return 0;
+}
+
+static int64_t
+to_usec(int y, int mo, int d, int h, int mi, int sec, long usec)
+{
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	return (int64_t)timegm(&tm) * UTC_SEC + usec;
+}
+
+int
+utc_parse(const char *s, int64_t *out)
+{
+	int	 y, mo, d, h, mi, sec, oh, om, sign;
+	long	 usec;
+
+	if (date_part(&s, &y, &mo, &d) == -1)
+		return -1;
+	if (*s != 'T' && *s != 't')
+		return -1;
+	s++;
+	if (time_part(&s, &h, &mi, &sec, &usec) == -1)
+		return -1;
+	*out = to_usec(y, mo, d, h, mi, sec, usec);
+	if (*s == 'Z' || *s == 'z')
+		return s[1] == '\0' ? 0 : -1;
+	if (*s != '+' && *s != '-')
+		return -1;
+	sign = *s++ == '+' ? 1 : -1;
+	if (digits(&s, 2, &oh) || *s++ != ':' || digits(&s, 2, &om) ||
+	    *s != '\0' || oh > 23 || om > 59)
+		return -1;
+	*out -= sign * ((int64_t)oh * UTC_HOUR + (int64_t)om * UTC_MIN);
+	return 0;
+}
+
+int
+utc_from_db(const char *s, int64_t *out)
+{
+	int	 y, mo, d, h, mi, sec;
+	long	 usec;
+
+	if (date_part(&s, &y, &mo, &d) == -1 || *s++ != ' ' ||
+	    time_part(&s, &h, &mi, &sec, &usec) == -1 || *s != '\0')
+		return -1;
+	*out = to_usec(y, mo, d, h, mi, sec, usec);
+	return 0;
+}

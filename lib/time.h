@@ -1,0 +1,36 @@
+/* UTC times as microseconds since the epoch, RFC 3339 and DATETIME(6) text. */
+#ifndef CONCIERGE_TIME_H
+#define CONCIERGE_TIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UTC_SEC		1000000LL
+#define UTC_MIN		(60 * UTC_SEC)
+#define UTC_HOUR	(60 * UTC_MIN)
+#define UTC_DAY		(24 * UTC_HOUR)
+
+/* Size that holds any string these functions write. */
+#define UTC_BUFSZ	40
+
+/* Now, in microseconds since 1970-01-01T00:00:00Z. */
+int64_t	 utc_now(void);
+/*
+ * RFC 3339 in UTC: "2026-11-22T14:30:00Z", or with ".ffffff" when
+ * with_usec is set. Returns buf.
+ */
+char	*utc_format(int64_t, char *buf, size_t n, int with_usec);
+/*
+ * Parse RFC 3339 ("Z" or "+hh:mm" offsets, optional fraction up to
+ * microseconds). Returns 0, or -1 if malformed or out of range
+ * (years 1900-9999).
+ */
+int	 utc_parse(const char *, int64_t *);
+/* MariaDB DATETIME(6) text "YYYY-MM-DD HH:MM:SS.ffffff". Returns buf. */
+char	*utc_to_db(int64_t, char *buf, size_t n);
+/* Parse DATETIME text (fraction optional). 0 or -1. */
+int	 utc_from_db(const char *, int64_t *);
+/* Parse a calendar date "YYYY-MM-DD" (checked for real days). 0 or -1. */
+int	 utc_parse_date(const char *, int *y, int *m, int *d);
+
+#endif

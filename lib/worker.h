@@ -1,0 +1,33 @@
+/*
+ * The worker runtime shared by every FastCGI worker binary. One binary
+ * runs three ways:
+ *   plain CGI        one request from the environment and stdin;
+ *   under spawn-fcgi fd 0 is the listening socket;
+ *   standalone       --listen unix:PATH|HOST:PORT --children N: a parent
+ *                    preforks N children, restarts dead ones, recycles
+ *                    each after --max-requests, and on SIGTERM lets
+ *                    in-flight requests finish before exiting.
+ * Every worker answers GET /healthz/<name>.
+ */
+#ifndef CONCIERGE_WORKER_H
+#define CONCIERGE_WORKER_H
+
+#include <stddef.h>
+
+#include "lib/router.h"
+
+struct worker_def {
+	const char		*name;		/* "auth": health path and logs */
+	const struct route	*routes;
+	size_t			 nroutes;
+	/* Prefixes this worker owns but has not built: any method answers 501. */
+	const char *const	*unbuilt;
+};
+
+/* Parse the command line, run in the right mode, return the exit status. */
+int	worker_main(int argc, char *argv[], const struct worker_def *);
+
+/* Handler for routes that are declared but not built yet: 501 problem. */
+int	worker_not_implemented(struct ctx *);
+
+#endif
