@@ -1,10 +1,38 @@
-/* The auth worker: its route table and handlers. */
+/* The auth worker: its route table, handlers and shared helpers. */
 #ifndef CONCIERGE_W_AUTH_H
 #define CONCIERGE_W_AUTH_H
 
+#include "lib/ctx.h"
+#include "lib/store-user.h"
 #include "lib/worker.h"
 
 /* Name, routes and not-yet-built prefixes of the auth worker. */
 extern const struct worker_def auth_worker;
+
+/* A validated new account, from sign-up or an admin. */
+struct account_new {
+	const char	*email;
+	const char	*password;
+	enum role	 role;
+	const char	*full_name;
+	const char	*phone;
+	const char	*date_of_birth;		/* patients */
+	const char	*license_number;	/* providers */
+	const char	*specialty;		/* providers */
+};
+
+/*
+ * Hash the password and create the user with its profile and audit row
+ * in one transaction. Fills u and the profile that applies. Returns 0,
+ * or -1 after setting the reply (409 email taken, 503, 500).
+ */
+int	account_create(struct ctx *, const struct account_new *,
+	    struct user_row *u, struct patient_row *, struct provider_row *);
+
+/* Handlers: each parses, checks policy, acts and replies; 0 or -1 (500). */
+int	auth_signup(struct ctx *);
+int	auth_login(struct ctx *);
+int	auth_logout(struct ctx *);
+int	auth_me_get(struct ctx *);
 
 #endif

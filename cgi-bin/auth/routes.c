@@ -5,6 +5,13 @@
 
 #include "cgi-bin/auth/auth.h"
 
+static const struct route routes[] = {
+	{ HTTP_POST, "/api/v1/auth/signup", auth_signup, ROUTE_PUBLIC },
+	{ HTTP_POST, "/api/v1/auth/login", auth_login, ROUTE_PUBLIC },
+	{ HTTP_POST, "/api/v1/auth/logout", auth_logout, 0 },
+	{ HTTP_GET, "/api/v1/me", auth_me_get, 0 },
+};
+
 /* Prefixes owned by this worker whose routes are not built yet (501). */
 static const char *const unbuilt[] = {
 	"/api/v1/auth/",
@@ -14,5 +21,5 @@ static const char *const unbuilt[] = {
 };
 
 const struct worker_def auth_worker = {
-	"auth", NULL, 0, unbuilt,
+	"auth", routes, sizeof(routes) / sizeof(routes[0]), unbuilt,
 };
