@@ -149,6 +149,48 @@ crypto_b64url(const void *p, size_t n, char *out)
 	return o;
 }
 
+static int
+b64val(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+long
+crypto_b64url_decode(const char *s, size_t n, unsigned char *out)
+{
+	unsigned long	 acc = 0;
+	size_t		 i, o = 0;
+	int		 bits = 0, v;
+
+	if (n % 4 == 1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((v = b64val(s[i])) < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned long)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1UL << bits) - 1;
+		}
+	}
+	/* Leftover bits must be zero for a canonical encoding. */
+	if (acc != 0)
+		return -1;
+	return (long)o;
+}
+
 int
 crypto_seal(const unsigned char key[CRYPTO_AEAD_KEY_LEN], const void *aad,
     size_t aadlen, const void *in, size_t n, unsigned char *out)

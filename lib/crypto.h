@@ -36,6 +36,11 @@ int	crypto_unhex(const char *, unsigned char *out, size_t n);
 /* base64url without padding into out[4 * ceil(n/3) + 1]; returns length. */
 size_t	crypto_b64url(const void *, size_t n, char *out);
 /*
+ * Decode base64url without padding into out (at least 3 * n / 4 + 1
+ * bytes). Returns the length, or -1 if malformed.
+ */
+long	crypto_b64url_decode(const char *, size_t n, unsigned char *out);
+/*
  * AES-256-GCM: seal n bytes into out[n + CRYPTO_AEAD_OVERHEAD] with a
  * fresh random nonce; aad may be NULL. 0 or -1.
  */

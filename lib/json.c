@@ -338,6 +338,14 @@ problem_validation(struct ctx *c)
 }
 
 void
+problem_unavailable(struct ctx *c)
+{
+	c->nerrs = 0;
+	problem(c, 503, "unavailable", "try again shortly");
+	(void)http_resp_header(c->resp, "Retry-After", "1");
+}
+
+void
 jset_str(struct json_object *o, const char *k, const char *v)
 {
 	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);

@@ -75,6 +75,8 @@ void	json_reply_empty(struct ctx *, int status);
 void	problem(struct ctx *, int status, const char *code, const char *detail);
 /* 422 with the recorded ctx_error list. */
 void	problem_validation(struct ctx *);
+/* 503: the database failed or is gone; the client may retry. */
+void	problem_unavailable(struct ctx *);
 
 /* Builders: NULL strings become JSON null. */
 void	jset_str(struct json_object *, const char *key, const char *val);

@@ -53,7 +53,7 @@ session_require(struct ctx *c)
 		return unauthorized(c, "the token is invalid or expired");
 	crypto_sha256(tok, CRYPTO_TOKEN_LEN, hash);
 	if (store_session_by_hash(c->db, c->arena, hash, &s, &found) != DB_OK) {
-		problem(c, 503, "unavailable", "try again shortly");
+		problem_unavailable(c);
 		return -1;
 	}
 	idle = c->cfg->session_idle_minutes * UTC_MIN;

@@ -413,11 +413,16 @@ run_prefork(struct state *st, const struct opts *o)
 	int		 fd, sig, fast_deaths = 0;
 	long		 i;
 	const char	*path = NULL;
+	struct stat	 sb;
+	ino_t		 ino = 0;
 
 	if ((fd = open_listener(o)) == -1)
 		return 1;
-	if (strncmp(o->listen, "unix:", 5) == 0)
+	if (strncmp(o->listen, "unix:", 5) == 0) {
 		path = o->listen + 5;
+		if (stat(path, &sb) == 0)
+			ino = sb.st_ino;
+	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
@@ -449,7 +454,8 @@ run_prefork(struct state *st, const struct opts *o)
 	}
 	log_info("stopping: letting in-flight requests finish");
 	close(fd);
-	if (path != NULL)
+	/* Remove the socket only if it is still ours, not a successor's. */
+	if (path != NULL && stat(path, &sb) == 0 && sb.st_ino == ino)
 		unlink(path);
 	stop_children(kids, o->children);
 	log_info("stopped");

@@ -98,6 +98,6 @@ account_create(struct ctx *c, const struct account_new *in,
 		ctx_error(c, "email", "is already registered");
 		problem(c, 409, "email_taken", "an account with this email exists");
 	} else
-		problem(c, 503, "unavailable", "try again shortly");
+		problem_unavailable(c);
 	return -1;
 }

@@ -73,7 +73,7 @@ login_succeeded(struct ctx *c, const struct user_row *u)
 		rc = db_commit(c->db);
 	if (rc != DB_OK) {
 		db_rollback(c->db);
-		problem(c, 503, "unavailable", "try again shortly");
+		problem_unavailable(c);
 		return 0;
 	}
 	o = json_object_new_object();
@@ -96,7 +96,7 @@ auth_login(struct ctx *c)
 	if (json_parse_body(c, login_fields, &r) == -1)
 		return 0;
 	if (store_user_by_email(c->db, c->arena, r.email.s, &u, &found) != DB_OK) {
-		problem(c, 503, "unavailable", "try again shortly");
+		problem_unavailable(c);
 		return 0;
 	}
 	if (!found) {
@@ -137,7 +137,7 @@ auth_logout(struct ctx *c)
 		rc = db_commit(c->db);
 	if (rc != DB_OK) {
 		db_rollback(c->db);
-		problem(c, 503, "unavailable", "try again shortly");
+		problem_unavailable(c);
 		return 0;
 	}
 	json_reply_empty(c, 204);
