@@ -34,5 +34,8 @@ int	auth_signup(struct ctx *);
 int	auth_login(struct ctx *);
 int	auth_logout(struct ctx *);
 int	auth_me_get(struct ctx *);
+/* -- handlers: auth-login -- */
+/* -- handlers: auth-mfa -- */
+/* -- handlers: auth-admin -- */
 
 #endif

@@ -10,6 +10,9 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/api/v1/auth/login", auth_login, ROUTE_PUBLIC },
 	{ HTTP_POST, "/api/v1/auth/logout", auth_logout, 0 },
 	{ HTTP_GET, "/api/v1/me", auth_me_get, 0 },
+	/* -- routes: auth-login -- */
+	/* -- routes: auth-mfa -- */
+	/* -- routes: auth-admin -- */
 };
 
 /* Prefixes owned by this worker whose routes are not built yet (501). */
