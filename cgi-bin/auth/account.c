@@ -1,16 +1,103 @@
 /* Creating accounts: the shared path of sign-up and admin creation. */
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "lib/audit.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/password.h"
+#include "lib/pwd-policy.h"
+#include "lib/valid.h"
 #include "lib/time.h"
 #include "cgi-bin/auth/auth.h"
 
 #define MRN_TRIES	5
+
+struct auth_account_req {
+	struct jv	 email;
+	struct jv	 password;
+	struct jv	 role;
+	struct jv	 full_name;
+	struct jv	 phone;
+	struct jv	 date_of_birth;
+	struct jv	 license_number;
+	struct jv	 specialty;
+};
+
+#define F(n)	offsetof(struct auth_account_req, n)
+static const struct json_field account_template[] = {
+	{ "email", JF_STRING, JF_REQUIRED, F(email), 3, 254, valid_email, NULL, NULL, 0 },
+	{ "password", JF_STRING, JF_REQUIRED, F(password), 1, 1024, NULL, NULL, NULL, 0 },
+	{ "role", JF_ENUM, JF_REQUIRED, F(role), 0, 0, NULL, NULL, NULL, 0 },
+	{ "full_name", JF_STRING, JF_REQUIRED, F(full_name), 1, 200, valid_name, NULL, NULL, 0 },
+	{ "phone", JF_STRING, JF_NULLABLE, F(phone), 1, 16, valid_phone, NULL, NULL, 0 },
+	{ "date_of_birth", JF_DATE, JF_NULLABLE, F(date_of_birth), 0, 0, valid_birth_date, NULL, NULL, 0 },
+	{ "license_number", JF_STRING, JF_NULLABLE, F(license_number), 1, 64, valid_name, NULL, NULL, 0 },
+	{ "specialty", JF_STRING, JF_NULLABLE, F(specialty), 1, 100, valid_name, NULL, NULL, 0 },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
+};
+#undef F
+
+/* Checks that span fields; records errors in c. */
+static void
+check_account(struct ctx *c, const struct auth_account_req *r)
+{
+	const char	*why;
+	int		 is_patient = strcmp(r->role.s, "patient") == 0;
+	int		 is_provider = strcmp(r->role.s, "provider") == 0;
+
+	if ((why = pwd_policy_check(r->password.s, r->password.len, r->email.s,
+	    r->full_name.s)) != NULL)
+		ctx_error(c, "password", why);
+	if (is_patient && r->license_number.is_set && !r->license_number.is_null)
+		ctx_error(c, "license_number", "is for providers only");
+	if (is_patient && r->specialty.is_set && !r->specialty.is_null)
+		ctx_error(c, "specialty", "is for providers only");
+	if (!is_provider && !is_patient && ((r->license_number.is_set &&
+	    !r->license_number.is_null) || (r->specialty.is_set &&
+	    !r->specialty.is_null)))
+		ctx_error(c, r->license_number.is_set ? "license_number" :
+		    "specialty", "is for providers only");
+	if (!is_patient && r->date_of_birth.is_set && !r->date_of_birth.is_null)
+		ctx_error(c, "date_of_birth", "is for patients only");
+	if (is_provider && (!r->license_number.is_set || r->license_number.is_null))
+		ctx_error(c, "license_number", "is required for providers");
+}
+
+int
+account_parse(struct ctx *c, const char *const *roles, struct account_new *out)
+{
+	struct json_field	 fields[sizeof(account_template) /
+				    sizeof(account_template[0])];
+	struct auth_account_req	 r;
+	size_t			 i;
+
+	/* The template with this caller's choice of roles. */
+	memcpy(fields, account_template, sizeof(fields));
+	for (i = 0; fields[i].name != NULL; i++)
+		if (fields[i].kind == JF_ENUM)
+			fields[i].enums = roles;
+	memset(&r, 0, sizeof(r));
+	if (json_parse_body(c, fields, &r) == -1)
+		return -1;
+	check_account(c, &r);
+	if (c->nerrs > 0) {
+		problem_validation(c);
+		return -1;
+	}
+	memset(out, 0, sizeof(*out));
+	out->email = r.email.s;
+	out->password = r.password.s;
+	out->role = role_parse(r.role.s);
+	out->full_name = r.full_name.s;
+	out->phone = r.phone.s;
+	out->date_of_birth = r.date_of_birth.s;
+	out->license_number = r.license_number.s;
+	out->specialty = r.specialty.s;
+	return 0;
+}
 
 /* Insert the patient profile, drawing a new MRN on the rare collision. */
 static int

@@ -22,6 +22,12 @@ struct account_new {
 };
 
 /*
+ * Parse and validate a new-account body (email, password, role among
+ * roles, full_name, phone, date_of_birth, license_number, specialty).
+ * Returns 0, or -1 after a 400/422 reply.
+ */
+int	account_parse(struct ctx *, const char *const *roles, struct account_new *);
+/*
  * Hash the password and create the user with its profile and audit row
  * in one transaction. Fills u and the profile that applies. Returns 0,
  * or -1 after setting the reply (409 email taken, 503, 500).
@@ -36,6 +42,11 @@ int	auth_logout(struct ctx *);
 int	auth_me_get(struct ctx *);
 /* -- handlers: auth-login -- */
 /* -- handlers: auth-mfa -- */
+int	auth_me_patch(struct ctx *);
+int	auth_users_create(struct ctx *);
+int	auth_users_disable(struct ctx *);
+int	auth_users_enable(struct ctx *);
+int	auth_users_verify(struct ctx *);
 /* -- handlers: auth-admin -- */
 
 #endif

@@ -12,6 +12,11 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/api/v1/me", auth_me_get, 0 },
 	/* -- routes: auth-login -- */
 	/* -- routes: auth-mfa -- */
+	{ HTTP_PATCH, "/api/v1/me", auth_me_patch, 0 },
+	{ HTTP_POST, "/api/v1/users", auth_users_create, 0 },
+	{ HTTP_POST, "/api/v1/users/{id}/disable", auth_users_disable, 0 },
+	{ HTTP_POST, "/api/v1/users/{id}/enable", auth_users_enable, 0 },
+	{ HTTP_POST, "/api/v1/users/{id}/verify", auth_users_verify, 0 },
 	/* -- routes: auth-admin -- */
 };
 
