@@ -20,14 +20,6 @@ static const struct route routes[] = {
 	/* -- routes: auth-admin -- */
 };
 
-/* Prefixes owned by this worker whose routes are not built yet (501). */
-static const char *const unbuilt[] = {
-	"/api/v1/auth/",
-	"/api/v1/me",
-	"/api/v1/users",
-	NULL,
-};
-
 const struct worker_def auth_worker = {
-	"auth", routes, sizeof(routes) / sizeof(routes[0]), unbuilt,
+	"auth", routes, sizeof(routes) / sizeof(routes[0]), NULL,
 };
