@@ -44,6 +44,7 @@ static const struct pol_rule rules[POL__MAX] = {
 	{ POL_AUDIT_READ, "audit.read", AU | AD, 0, 0, 0 },
 	{ POL_AUDIT_EXPORT, "audit.export", AU, 0, 0, 0 },
 	{ POL_ACCESS_LOG_READ, "access_log.read", 0, P, 0, 0 },
+	/* -- rules: appointments -- */
 };
 
 enum pol_decision

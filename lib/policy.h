@@ -38,6 +38,7 @@ enum pol_action {
 	POL_AUDIT_READ,
 	POL_AUDIT_EXPORT,
 	POL_ACCESS_LOG_READ,
+	/* -- actions: appointments -- */
 	POL__MAX,
 };
 
