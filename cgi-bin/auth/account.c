@@ -180,11 +180,17 @@ account_create(struct ctx *c, const struct account_new *in,
 		rc = db_commit(c->db);
 	if (rc == DB_OK)
 		return 0;
+	account_write_failed(c, rc);
+	return -1;
+}
+
+void
+account_write_failed(struct ctx *c, int rc)
+{
 	db_rollback(c->db);
 	if (rc == DB_DUPLICATE) {
 		ctx_error(c, "email", "is already registered");
 		problem(c, 409, "email_taken", "an account with this email exists");
 	} else
 		problem_unavailable(c);
-	return -1;
 }

@@ -35,6 +35,12 @@ int	account_parse(struct ctx *, const char *const *roles, struct account_new *);
 int	account_create(struct ctx *, const struct account_new *,
 	    struct user_row *u, struct patient_row *, struct provider_row *);
 
+/*
+ * Roll back after a failed account write and reply: 409 email_taken for
+ * a duplicate email, else 503.
+ */
+void	account_write_failed(struct ctx *, int rc);
+
 /* Handlers: each parses, checks policy, acts and replies; 0 or -1 (500). */
 int	auth_signup(struct ctx *);
 int	auth_login(struct ctx *);

@@ -148,12 +148,7 @@ auth_me_patch(struct ctx *c)
 		rc = db_commit(c->db);
 	json_object_put(e.metadata);
 	if (rc != DB_OK) {
-		db_rollback(c->db);
-		if (rc == DB_DUPLICATE) {
-			ctx_error(c, "email", "is already registered");
-			problem(c, 409, "email_taken", "an account with this email exists");
-		} else
-			problem_unavailable(c);
+		account_write_failed(c, rc);
 		return 0;
 	}
 	return me_reply(c);
