@@ -279,7 +279,7 @@ http_resp_send_head(struct http_resp *resp, const struct http_req *r,
 	if (resp->content_type != NULL &&
 	    buf_addf(&h, "Content-Type: %s\r\n", resp->content_type) == -1)
 		goto out;
-	if (!resp->is_streaming &&
+	if (!resp->is_streaming && resp->status != 204 && resp->status != 304 &&
 	    buf_addf(&h, "Content-Length: %zu\r\n", resp->body.len) == -1)
 		goto out;
 	if (r != NULL && r->request_id != NULL &&

@@ -1,6 +1,7 @@
 /* JSON request parsing against field tables, replies and problems. */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,77 @@ ctx_error(struct ctx *c, const char *field, const char *message)
 		c->errs[c->nerrs].field = field;
 		c->errs[c->nerrs].message = message;
 		c->nerrs++;
+	}
+}
+
+int
+utf8_valid(const char *p, size_t n)
+{
+	const unsigned char	*s = (const unsigned char *)p;
+	size_t			 i = 0, k, len;
+	unsigned long		 cp, min;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
+			len = 2;
+			cp = s[i] & 0x1f;
+			min = 0x80;
+		} else if (s[i] >= 0xe0 && s[i] <= 0xef) {
+			len = 3;
+			cp = s[i] & 0x0f;
+			min = 0x800;
+		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+			len = 4;
+			cp = s[i] & 0x07;
+			min = 0x10000;
+		} else
+			return 0;
+		if (n - i < len)
+			return 0;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		/* No overlong forms, no surrogates, nothing past U+10FFFF. */
+		if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/* 1 if obj holds a NaN or infinite number anywhere (json-c accepts them). */
+static int
+has_nonfinite(struct json_object *obj, int depth)
+{
+	size_t	 i, n;
+
+	if (obj == NULL || depth > JSON_MAX_DEPTH)
+		return 0;
+	switch (json_object_get_type(obj)) {
+	case json_type_double:
+		return !isfinite(json_object_get_double(obj));
+	case json_type_array:
+		n = json_object_array_length(obj);
+		for (i = 0; i < n; i++)
+			if (has_nonfinite(json_object_array_get_idx(obj, i), depth + 1))
+				return 1;
+		return 0;
+	case json_type_object: {
+		json_object_object_foreach(obj, key, val) {
+			(void)key;
+			if (has_nonfinite(val, depth + 1))
+				return 1;
+		}
+		return 0;
+	}
+	default:
+		return 0;
 	}
 }
 
@@ -229,6 +301,7 @@ json_parse_body(struct ctx *c, const struct json_field *table, void *out)
 {
 	struct json_tokener	*tok;
 	struct json_object	*obj = NULL;
+	size_t			 end;
 	int			 rc = -1;
 
 	if (c->req->body == NULL || c->req->body_len == 0) {
@@ -240,9 +313,22 @@ json_parse_body(struct ctx *c, const struct json_field *table, void *out)
 		return -1;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	if (!utf8_valid(c->req->body, c->req->body_len)) {
+		problem(c, 400, "malformed_json", "the body is not valid UTF-8");
+		goto out;
+	}
 	obj = json_tokener_parse_ex(tok, c->req->body, (int)c->req->body_len);
-	if (obj == NULL || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != c->req->body_len) {
+	end = json_tokener_get_parse_end(tok);
+	/* A bare number or word waits for more input: end it. */
+	if (obj == NULL && json_tokener_get_error(tok) == json_tokener_continue)
+		obj = json_tokener_parse_ex(tok, "", 1);
+	/* Only white space may follow the value. */
+	while (end < c->req->body_len && (c->req->body[end] == ' ' ||
+	    c->req->body[end] == '\t' || c->req->body[end] == '\r' ||
+	    c->req->body[end] == '\n'))
+		end++;
+	if (json_tokener_get_error(tok) != json_tokener_success ||
+	    end < c->req->body_len || has_nonfinite(obj, 0)) {
 		problem(c, 400, "malformed_json", "the body is not valid JSON");
 		goto out;
 	}

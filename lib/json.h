@@ -63,7 +63,10 @@ struct json_field {
  */
 int	json_parse_body(struct ctx *, const struct json_field *, void *out);
 
-/* Reply with a JSON document (ownership of obj passes here). */
+/*
+ * Reply with a JSON document (ownership of obj passes here). Replies
+ * reset the response, headers included: add headers after them.
+ */
 void	json_reply(struct ctx *, int status, struct json_object *obj);
 /* Reply with no body (204 and friends). */
 void	json_reply_empty(struct ctx *, int status);
@@ -88,6 +91,8 @@ void	jset_time(struct json_object *, const char *key, int64_t usec);
 /* Attach a child (ownership passes). */
 void	jset(struct json_object *, const char *key, struct json_object *child);
 
+/* 1 if the n bytes are well-formed UTF-8 (RFC 3629: no overlongs, no surrogates). */
+int	utf8_valid(const char *, size_t n);
 /* Count UTF-8 characters of valid UTF-8 text. */
 size_t	utf8_chars(const char *, size_t len);
 

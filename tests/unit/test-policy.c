@@ -1,0 +1,228 @@
+/* Unit tests for lib/policy: rows of the rule table, role and action names. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "lib/policy.h"
+
+static const struct pol_resource	 none = { 0, 0 };
+static const struct pol_resource	 self = { 1, 0 };
+static const struct pol_resource	 team = { 0, 1 };
+static const struct pol_resource	 both = { 1, 1 };
+
+static void
+t_pol_patient_read(void **state)
+{
+	(void)state;
+	/* A patient reads their own record, and no one else's (404). */
+	assert_int_equal(pol_check(ROLE_PATIENT, POL_PATIENT_READ, &self),
+	    POL_ALLOW);
+	assert_int_equal(pol_check(ROLE_PATIENT, POL_PATIENT_READ, &none),
+	    POL_HIDE);
+	assert_int_equal(pol_check(ROLE_PATIENT, POL_PATIENT_READ, NULL),
+	    POL_HIDE);
+	/* Being on a care team means nothing for a patient. */
+	assert_int_equal(pol_check(ROLE_PATIENT, POL_PATIENT_READ, &team),
+	    POL_HIDE);
+}
+
+static void
+t_pol_provider_read(void **state)
+{
+	(void)state;
+	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_READ, &team),
+	    POL_ALLOW);
+	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_READ, &none),
+	    POL_HIDE);
+	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_READ, NULL),
+	    POL_HIDE);
+	/* "Self" is a patient's notion; it grants a provider nothing here. */
+	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_READ, &self),
+	    POL_HIDE);
+	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_UPDATE, &team),
+	    POL_ALLOW);
+	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_UPDATE, &none),
+	    POL_HIDE);
+}
+
+static void
+t_pol_staff_admin_read(void **state)
+{
+	(void)state;
+	assert_int_equal(pol_check(ROLE_STAFF, POL_PATIENT_READ, &none),
+	    POL_ALLOW);
+	assert_int_equal(pol_check(ROLE_STAFF, POL_PATIENT_READ, NULL),
+	    POL_ALLOW);
+	assert_int_equal(pol_check(ROLE_ADMIN, POL_PATIENT_READ, NULL),
+	    POL_ALLOW);
+	assert_int_equal(pol_check(ROLE_STAFF, POL_PATIENT_SEARCH, NULL),
+	    POL_ALLOW);
+}
+
+static void
+t_pol_auditor_read(void **state)
+{
+	(void)state;
+	/* The table hides patient records from auditors (is_hidden). */
+	assert_int_equal(pol_check(ROLE_AUDITOR, POL_PATIENT_READ, &none),
+	    POL_HIDE);
+	assert_int_equal(pol_check(ROLE_AUDITOR, POL_PATIENT_READ, &both),
+	    POL_HIDE);
+	assert_int_equal(pol_check(ROLE_AUDITOR, POL_PATIENT_SEARCH, NULL),
+	    POL_DENY);
+	assert_int_equal(pol_check(ROLE_AUDITOR, POL_AUDIT_READ, NULL),
+	    POL_ALLOW);
+}
+
+static void
+t_pol_audit_export(void **state)
+{
+	enum role	 r;
+
+	(void)state;
+	for (r = ROLE_NONE; r < ROLE__MAX; r++)
+		assert_int_equal(pol_check(r, POL_AUDIT_EXPORT, &both),
+		    r == ROLE_AUDITOR ? POL_ALLOW : POL_DENY);
+}
+
+static void
+t_pol_admin_only(void **state)
+{
+	const enum pol_action	 acts[] = {
+		POL_USER_CREATE, POL_USER_DISABLE, POL_USER_VERIFY,
+	};
+	enum role		 r;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+		for (r = ROLE_NONE; r < ROLE__MAX; r++)
+			assert_int_equal(pol_check(r, acts[i], &both),
+			    r == ROLE_ADMIN ? POL_ALLOW : POL_DENY);
+}
+
+static void
+t_pol_sessions(void **state)
+{
+	enum role	 r;
+
+	(void)state;
+	for (r = ROLE_PATIENT; r < ROLE__MAX; r++) {
+		assert_int_equal(pol_check(r, POL_SESSIONS_MANAGE, &self),
+		    POL_ALLOW);
+		assert_int_equal(pol_check(r, POL_SESSIONS_MANAGE, &team),
+		    POL_HIDE);
+		assert_int_equal(pol_check(r, POL_SESSIONS_MANAGE, NULL),
+		    POL_HIDE);
+		assert_int_equal(pol_check(r, POL_ME_READ, NULL), POL_ALLOW);
+		assert_int_equal(pol_check(r, POL_ME_UPDATE, NULL), POL_ALLOW);
+	}
+}
+
+static void
+t_pol_role_none_bad(void **state)
+{
+	int	 a;
+
+	(void)state;
+	for (a = 0; a < POL__MAX; a++) {
+		assert_int_equal(pol_check(ROLE_NONE, (enum pol_action)a, &both),
+		    POL_DENY);
+		assert_int_equal(pol_check(ROLE_NONE, (enum pol_action)a, NULL),
+		    POL_DENY);
+	}
+}
+
+static void
+t_pol_out_of_range_bad(void **state)
+{
+	(void)state;
+	assert_int_equal(pol_check(ROLE__MAX, POL_ME_READ, &both), POL_DENY);
+	assert_int_equal(pol_check((enum role)99, POL_ME_READ, &both), POL_DENY);
+	assert_int_equal(pol_check((enum role)-1, POL_ME_READ, &both), POL_DENY);
+	assert_int_equal(pol_check(ROLE_ADMIN, POL__MAX, &both), POL_DENY);
+	assert_int_equal(pol_check(ROLE_ADMIN, (enum pol_action)-1, &both),
+	    POL_DENY);
+}
+
+static void
+t_role_names(void **state)
+{
+	enum role	 r;
+
+	(void)state;
+	assert_string_equal(role_name(ROLE_NONE), "none");
+	assert_string_equal(role_name(ROLE_PATIENT), "patient");
+	assert_string_equal(role_name(ROLE_PROVIDER), "provider");
+	assert_string_equal(role_name(ROLE_STAFF), "staff");
+	assert_string_equal(role_name(ROLE_ADMIN), "admin");
+	assert_string_equal(role_name(ROLE_AUDITOR), "auditor");
+	for (r = ROLE_NONE; r < ROLE__MAX; r++)
+		assert_int_equal(role_parse(role_name(r)), r);
+	assert_string_equal(role_name(ROLE__MAX), "none");
+	assert_string_equal(role_name((enum role)-1), "none");
+}
+
+static void
+t_role_parse_bad(void **state)
+{
+	const char	*bad[] = {
+		"", "root", "Patient", "ADMIN", "admin ", " admin", "admins",
+		"adm", "none", "auditor\n",
+	};
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(role_parse(NULL), ROLE_NONE);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(role_parse(bad[i]), ROLE_NONE);
+}
+
+static void
+t_pol_action_names(void **state)
+{
+	const char	*n, *m;
+	int		 a, b;
+
+	(void)state;
+	for (a = 0; a < POL__MAX; a++) {
+		n = pol_action_name((enum pol_action)a);
+		assert_non_null(n);
+		assert_true(strlen(n) > 0);
+		assert_string_not_equal(n, "unknown");
+		for (b = 0; b < a; b++) {
+			m = pol_action_name((enum pol_action)b);
+			if (strcmp(n, m) == 0)
+				fail_msg("actions %d and %d share name '%s'", b, a, n);
+		}
+	}
+	assert_string_equal(pol_action_name(POL_PATIENT_READ), "patient.read");
+	assert_string_equal(pol_action_name(POL_AUDIT_EXPORT), "audit.export");
+	assert_string_equal(pol_action_name(POL__MAX), "unknown");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_pol_patient_read),
+		cmocka_unit_test(t_pol_provider_read),
+		cmocka_unit_test(t_pol_staff_admin_read),
+		cmocka_unit_test(t_pol_auditor_read),
+		cmocka_unit_test(t_pol_audit_export),
+		cmocka_unit_test(t_pol_admin_only),
+		cmocka_unit_test(t_pol_sessions),
+		cmocka_unit_test(t_pol_role_none_bad),
+		cmocka_unit_test(t_pol_out_of_range_bad),
+		cmocka_unit_test(t_role_names),
+		cmocka_unit_test(t_role_parse_bad),
+		cmocka_unit_test(t_pol_action_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,273 @@
+/* Unit tests for lib/time: RFC 3339 and DATETIME(6) text both ways, dates. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "lib/time.h"
+
+/* 2026-11-22T14:30:00Z */
+#define T0	(1795357800LL * UTC_SEC)
+
+static void
+assert_parse(const char *s, int64_t want)
+{
+	int64_t	 got = 0;
+
+	if (utc_parse(s, &got) != 0)
+		fail_msg("'%s' refused", s);
+	if (got != want)
+		fail_msg("'%s': got %lld, want %lld", s, (long long)got,
+		    (long long)want);
+}
+
+static void
+t_utc_parse(void **state)
+{
+	(void)state;
+	assert_parse("2026-11-22T14:30:00Z", T0);
+	assert_parse("1970-01-01T00:00:00Z", 0);
+	assert_parse("2026-11-22T14:30:00.5Z", T0 + 500000);
+	assert_parse("2026-11-22T14:30:00.05Z", T0 + 50000);
+	assert_parse("2026-11-22T14:30:00.123456Z", T0 + 123456);
+	assert_parse("2026-11-22T14:30:00.000001Z", T0 + 1);
+	assert_parse("2026-11-22T14:30:00.000000Z", T0);
+	assert_parse("2026-11-22t14:30:00z", T0);
+	assert_parse("2026-11-22T23:59:59Z", T0 + (9 * 3600 + 29 * 60 + 59) * UTC_SEC);
+}
+
+static void
+t_utc_parse_offset(void **state)
+{
+	(void)state;
+	assert_parse("2026-11-22T16:30:00+02:00", T0);
+	assert_parse("2026-11-22T09:00:00-05:30", T0);
+	assert_parse("2026-11-22T14:30:00+00:00", T0);
+	assert_parse("2026-11-22T14:30:00-00:00", T0);
+	assert_parse("2026-11-23T00:30:00+10:00", T0);
+	assert_parse("2026-11-22T16:30:00.25+02:00", T0 + 250000);
+}
+
+static void
+t_utc_parse_leap(void **state)
+{
+	(void)state;
+	assert_parse("2028-02-29T00:00:00Z", 1835395200LL * UTC_SEC);
+	assert_parse("2000-02-29T12:00:00Z", 951825600LL * UTC_SEC);
+	assert_parse("1900-01-01T00:00:00Z", -2208988800LL * UTC_SEC);
+	assert_parse("9999-12-31T23:59:59Z", 253402300799LL * UTC_SEC);
+}
+
+static void
+t_utc_parse_bad(void **state)
+{
+	const char	*bad[] = {
+		"",
+		"2026-11-22",
+		"2026-11-22 14:30:00Z",
+		"2026-11-22_14:30:00Z",
+		"2026-13-01T00:00:00Z",
+		"2026-00-01T00:00:00Z",
+		"2026-11-00T00:00:00Z",
+		"2026-11-31T00:00:00Z",
+		"2026-02-29T00:00:00Z",		/* not a leap year */
+		"1900-02-29T00:00:00Z",		/* nor is 1900 */
+		"2026-11-22T25:00:00Z",
+		"2026-11-22T24:00:00Z",
+		"2026-11-22T14:60:00Z",
+		"2026-11-22T14:30:60Z",		/* no leap seconds */
+		"2026-11-22T14:30:00.1234567Z",	/* finer than microseconds */
+		"2026-11-22T14:30:00.Z",
+		"2026-11-22T14:30:00,5Z",
+		"2026-11-22T14:30:00",		/* no zone */
+		"2026-11-22T14:30Z",
+		"2026-11-22T14:30:00ZZ",
+		"2026-11-22T14:30:00Z ",
+		"2026-11-22T14:30:00Zjunk",
+		" 2026-11-22T14:30:00Z",
+		"2026-11-22T14:30:00+0200",
+		"2026-11-22T14:30:00+02",
+		"2026-11-22T14:30:00+02:00x",
+		"2026-11-22T14:30:00+24:00",
+		"2026-11-22T14:30:00+02:60",
+		"2026-11-22T14:30:00 +02:00",
+		"2026-1-22T14:30:00Z",
+		"26-11-22T14:30:00Z",
+		"+2026-11-22T14:30:00Z",
+		"-2026-11-22T14:30:00Z",
+		"1899-12-31T23:59:59Z",
+		"10000-01-01T00:00:00Z",
+		"2026-11-22T1:30:00Z",
+		"2026-11-22T14:30:0Z",
+		"2026-11-22T14:30:00.-1Z",
+		"2026-11-22T14:30:00.+5Z",
+		"2026-11-22T14:3a:00Z",
+		"2026\xef\xbc\x8d""11-22T14:30:00Z",
+	};
+	int64_t		 v;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (utc_parse(bad[i], &v) != -1)
+			fail_msg("'%s' accepted", bad[i]);
+}
+
+static void
+t_utc_format(void **state)
+{
+	char	 buf[UTC_BUFSZ];
+
+	(void)state;
+	assert_string_equal(utc_format(T0, buf, sizeof(buf), 0),
+	    "2026-11-22T14:30:00Z");
+	assert_string_equal(utc_format(T0 + 500000, buf, sizeof(buf), 0),
+	    "2026-11-22T14:30:00Z");
+	assert_string_equal(utc_format(T0 + 500000, buf, sizeof(buf), 1),
+	    "2026-11-22T14:30:00.500000Z");
+	assert_string_equal(utc_format(T0 + 1, buf, sizeof(buf), 1),
+	    "2026-11-22T14:30:00.000001Z");
+	assert_string_equal(utc_format(0, buf, sizeof(buf), 1),
+	    "1970-01-01T00:00:00.000000Z");
+	assert_string_equal(utc_format(-1, buf, sizeof(buf), 1),
+	    "1969-12-31T23:59:59.999999Z");
+	assert_string_equal(utc_format(253402300799LL * UTC_SEC + 999999, buf,
+	    sizeof(buf), 1), "9999-12-31T23:59:59.999999Z");
+	assert_ptr_equal(utc_format(T0, buf, sizeof(buf), 0), buf);
+}
+
+static void
+t_utc_format_roundtrip(void **state)
+{
+	const int64_t	 v[] = {
+		0, T0, T0 + 1, T0 + 999999, 1835395200LL * UTC_SEC + 123456,
+		-2208988800LL * UTC_SEC, 253402300799LL * UTC_SEC + 999999,
+	};
+	char		 buf[UTC_BUFSZ];
+	int64_t		 back;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		utc_format(v[i], buf, sizeof(buf), 1);
+		assert_int_equal(utc_parse(buf, &back), 0);
+		assert_int_equal(back, v[i]);
+	}
+}
+
+static void
+t_utc_db(void **state)
+{
+	char	 buf[UTC_BUFSZ];
+	int64_t	 back;
+
+	(void)state;
+	assert_string_equal(utc_to_db(T0, buf, sizeof(buf)),
+	    "2026-11-22 14:30:00.000000");
+	assert_int_equal(utc_from_db(buf, &back), 0);
+	assert_int_equal(back, T0);
+	assert_string_equal(utc_to_db(T0 + 123456, buf, sizeof(buf)),
+	    "2026-11-22 14:30:00.123456");
+	assert_int_equal(utc_from_db(buf, &back), 0);
+	assert_int_equal(back, T0 + 123456);
+	/* MariaDB drops the fraction of DATETIME without (6). */
+	assert_int_equal(utc_from_db("2026-11-22 14:30:00", &back), 0);
+	assert_int_equal(back, T0);
+	assert_int_equal(utc_from_db("2026-11-22 14:30:00.5", &back), 0);
+	assert_int_equal(back, T0 + 500000);
+	assert_int_equal(utc_from_db("2028-02-29 00:00:00", &back), 0);
+	assert_int_equal(back, 1835395200LL * UTC_SEC);
+}
+
+static void
+t_utc_db_bad(void **state)
+{
+	const char	*bad[] = {
+		"", "2026-11-22", "2026-11-22T14:30:00", "2026-11-22 14:30:00Z",
+		"2026-11-22 14:30", "2026-11-22  14:30:00", "2026-02-30 00:00:00",
+		"2026-11-22 14:30:00.", "2026-11-22 14:30:00.1234567",
+		"2026-11-22 24:00:00", "0000-00-00 00:00:00",
+		"2026-11-22 14:30:00 ",
+	};
+	int64_t		 v;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (utc_from_db(bad[i], &v) != -1)
+			fail_msg("'%s' accepted", bad[i]);
+}
+
+static void
+t_utc_parse_date(void **state)
+{
+	int	 y = 0, m = 0, d = 0;
+
+	(void)state;
+	assert_int_equal(utc_parse_date("1990-05-17", &y, &m, &d), 0);
+	assert_int_equal(y, 1990);
+	assert_int_equal(m, 5);
+	assert_int_equal(d, 17);
+	assert_int_equal(utc_parse_date("2024-02-29", &y, &m, &d), 0);
+	assert_int_equal(utc_parse_date("2000-02-29", &y, &m, &d), 0);
+	assert_int_equal(utc_parse_date("9999-12-31", &y, &m, &d), 0);
+	assert_int_equal(y, 9999);
+	assert_int_equal(m, 12);
+	assert_int_equal(d, 31);
+}
+
+static void
+t_utc_parse_date_bad(void **state)
+{
+	const char	*bad[] = {
+		"", "1990", "1990-05", "1990-5-17", "1990-05-7", "19900517",
+		"1990/05/17", "1990-05-17 ", "1990-05-17T00:00:00Z", "2026-02-29",
+		"1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10",
+		"2026-01-00", "1899-12-31", "x990-05-17", "1990-05-1x",
+	};
+	int		 y, m, d;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (utc_parse_date(bad[i], &y, &m, &d) != -1)
+			fail_msg("'%s' accepted", bad[i]);
+}
+
+static void
+t_utc_now(void **state)
+{
+	int64_t	 a, b;
+
+	(void)state;
+	a = utc_now();
+	b = utc_now();
+	/* After 2025-01-01 and before 2100-01-01, and not going back. */
+	assert_true(a > 1735689600LL * UTC_SEC);
+	assert_true(a < 4102444800LL * UTC_SEC);
+	assert_true(b >= a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_utc_parse),
+		cmocka_unit_test(t_utc_parse_offset),
+		cmocka_unit_test(t_utc_parse_leap),
+		cmocka_unit_test(t_utc_parse_bad),
+		cmocka_unit_test(t_utc_format),
+		cmocka_unit_test(t_utc_format_roundtrip),
+		cmocka_unit_test(t_utc_db),
+		cmocka_unit_test(t_utc_db_bad),
+		cmocka_unit_test(t_utc_parse_date),
+		cmocka_unit_test(t_utc_parse_date_bad),
+		cmocka_unit_test(t_utc_now),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
