@@ -274,6 +274,11 @@ serve(struct state *st, int fd, long max_requests)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_child_term;
+	/*
+	 * Restart interrupted reads and writes so a request in flight
+	 * finishes; an idle child leaves from the handler itself.
+	 */
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
