@@ -34,6 +34,19 @@ struct audit_entry {
  * db_rc.
  */
 int	audit_append(struct ctx *, const struct audit_entry *);
+/* Most ids listed in the metadata of one audit_append_read row. */
+#define AUDIT_READ_MAX_IDS	500
+
+/*
+ * Record a read of PHI: one row per request, however many records it
+ * read. n == 1: entity_id is ids[0]; otherwise entity_id is NULL and
+ * metadata is {"ids":[...],"count":n} (at most AUDIT_READ_MAX_IDS ids).
+ * patient_id is whose records they are (NULL if several patients);
+ * summary a fixed phrase. Returns an enum db_rc.
+ */
+int	audit_append_read(struct ctx *, const char *entity_type,
+	    const char *const *ids, size_t n, const char *patient_id,
+	    const char *summary);
 /*
  * Record a denial of action on an entity and set the 403/404 reply for
  * the policy decision. Always returns 0 (the request is answered).

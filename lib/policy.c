@@ -3,6 +3,15 @@
  * outright, the roles allowed on their own resource, the roles allowed
  * when on the patient's care team, and whether a denial hides the
  * resource (404) or forbids (403).
+ *
+ * Decisions recorded here: a provider on a patient's care team may read
+ * and update the patient's profile (the contract's "self, care team,
+ * staff"), but a patient's phone (a contact and sign-in channel) is
+ * changed there only by staff and admin: the patient changes it with
+ * PATCH /api/v1/me, which asks for the password. Only staff and
+ * admin manage care teams. Providers not yet verified (or disabled) are
+ * hidden from everyone but themselves, staff and admin. Only a verified
+ * provider counts as on a care team (store_care_team_has).
  */
 #include "config.h"
 
@@ -35,15 +44,28 @@ static const struct pol_rule rules[POL__MAX] = {
 	{ POL_USER_VERIFY, "user.verify", AD, 0, 0, 0 },
 	{ POL_PROVIDER_LIST, "provider.list", ROLES_ALL, 0, 0, 0 },
 	{ POL_PROVIDER_READ, "provider.read", ROLES_ALL, 0, 0, 0 },
+	{ POL_PROVIDER_READ_UNLISTED, "provider.read_unlisted", S | AD, PR, 0, 1 },
 	{ POL_PROVIDER_UPDATE, "provider.update", AD, PR, 0, 0 },
 	{ POL_PATIENT_SEARCH, "patient.search", S | AD, 0, 0, 0 },
 	{ POL_PATIENT_READ, "patient.read", S | AD, P, PR, 1 },
 	{ POL_PATIENT_UPDATE, "patient.update", S | AD, P, PR, 1 },
+	{ POL_PATIENT_CONTACT_UPDATE, "patient.contact_update", S | AD, 0, 0, 0 },
 	{ POL_CARETEAM_READ, "care_team.read", S | AD, P, PR, 1 },
 	{ POL_CARETEAM_WRITE, "care_team.write", S | AD, 0, 0, 0 },
 	{ POL_AUDIT_READ, "audit.read", AU | AD, 0, 0, 0 },
 	{ POL_AUDIT_EXPORT, "audit.export", AU, 0, 0, 0 },
 	{ POL_ACCESS_LOG_READ, "access_log.read", 0, P, 0, 0 },
+	{ POL_APPT_AVAIL_READ, "availability.read", S | AD, PR, 0, 0 },
+	{ POL_APPT_AVAIL_WRITE, "availability.write", S | AD, PR, 0, 0 },
+	{ POL_APPT_SLOTS, "slots.read", ROLES_ALL, 0, 0, 0 },
+	{ POL_APPT_BOOK, "appointment.book", S | AD, P, 0, 0 },
+	{ POL_APPT_OVERRIDE, "appointment.override", S | AD, 0, 0, 0 },
+	{ POL_APPT_LIST, "appointment.list", P | PR | S | AD, 0, 0, 0 },
+	{ POL_APPT_READ, "appointment.read", S | AD, P | PR, 0, 1 },
+	{ POL_APPT_RESCHEDULE, "appointment.reschedule", S | AD, P | PR, 0, 0 },
+	{ POL_APPT_CANCEL, "appointment.cancel", S | AD, P | PR, 0, 0 },
+	{ POL_APPT_NO_SHOW, "appointment.no_show", S | AD, PR, 0, 0 },
+	{ POL_APPT_COMPLETE, "appointment.complete", S | AD, PR, 0, 0 },
 	/* -- rules: appointments -- */
 };
 

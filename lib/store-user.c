@@ -41,6 +41,15 @@ static const char SQL_PROVIDER_GET[] =
     "SELECT license_number, specialty, bio, is_verified, telehealth_enabled"
     " FROM provider_profiles WHERE user_id = ?";
 
+static const char SQL_USER_UPDATE_PROFILE[] =
+    "UPDATE users SET full_name = COALESCE(?, full_name),"
+    " phone = IF(? = 1, ?, phone), updated_at = ? WHERE id = ?";
+
+static const char SQL_CARE_TEAM_HAS[] =
+    "SELECT 1 FROM care_team c JOIN provider_profiles p"
+    " ON p.user_id = c.provider_id"
+    " WHERE c.patient_id = ? AND c.provider_id = ? AND p.is_verified = 1";
+
 char *
 user_email_norm(struct arena *a, const char *email)
 {
@@ -197,4 +206,27 @@ store_provider_get(struct db *db, struct arena *a, const char *user_id,
 	p->telehealth_enabled = t != 0;
 	*found = 1;
 	return DB_OK;
+}
+
+int
+store_user_update_profile(struct db *db, const char *id, const char *full_name,
+    int phone_set, const char *phone, int64_t now, unsigned long long *affected)
+{
+	return db_exec(db, SQL_USER_UPDATE_PROFILE, DB_ARGS(DB_TEXT(full_name),
+	    DB_INT(phone_set != 0), DB_TEXT(phone), DB_TIME(now), DB_TEXT(id)),
+	    affected);
+}
+
+int
+store_care_team_has(struct db *db, struct arena *a, const char *patient_id,
+    const char *provider_id, int *yes)
+{
+	struct db_res	 res;
+	int		 rc;
+
+	*yes = 0;
+	if ((rc = db_query(db, a, SQL_CARE_TEAM_HAS, DB_ARGS(DB_TEXT(patient_id),
+	    DB_TEXT(provider_id)), &res)) == DB_OK)
+		*yes = res.nrows > 0;
+	return rc;
 }

@@ -67,4 +67,19 @@ int	store_patient_get(struct db *, struct arena *, const char *user_id,
 int	store_provider_get(struct db *, struct arena *, const char *user_id,
 	    struct provider_row *, int *found);
 
+/*
+ * Change a user's full_name (NULL: keep) and phone (only when phone_set;
+ * NULL clears it). *affected (may be NULL) gets the rows changed.
+ */
+int	store_user_update_profile(struct db *, const char *id,
+	    const char *full_name, int phone_set, const char *phone, int64_t now,
+	    unsigned long long *affected);
+/*
+ * Whether provider_id is on patient_id's care team and verified (one who
+ * must be verified again, after a license change, counts as off the team
+ * until then): *yes 0 or 1.
+ */
+int	store_care_team_has(struct db *, struct arena *, const char *patient_id,
+	    const char *provider_id, int *yes);
+
 #endif

@@ -101,6 +101,52 @@ fail:
 	return -1;
 }
 
+/* Demo availability: Mon-Fri 09:00-17:00 in each provider's zone. */
+static const struct {
+	const char	*email;
+	const char	*timezone;
+} demo_avail[] = {
+	{ "provider1@demo.test", "America/New_York" },
+	{ "provider2@demo.test", "Europe/Berlin" },
+};
+
+static const char SQL_AVAIL_SEED[] =
+    "INSERT IGNORE INTO provider_availability (provider_id, timezone,"
+    " updated_by, updated_at) VALUES (?, ?, NULL, ?)";
+static const char SQL_WEEKLY_SEED[] =
+    "INSERT IGNORE INTO availability_weekly (provider_id, weekday, start_min,"
+    " end_min) VALUES (?, ?, 540, 1020)";
+
+/* Availability of the demo providers that have none yet. 0 or -1. */
+static int
+seed_availability(struct db *db, struct arena *a)
+{
+	struct user_row		 u;
+	unsigned long long	 n;
+	size_t			 i;
+	int			 found, wd;
+
+	for (i = 0; i < sizeof(demo_avail) / sizeof(demo_avail[0]); i++) {
+		if (store_user_by_email(db, a, demo_avail[i].email, &u, &found) !=
+		    DB_OK || !found || db_begin(db) != DB_OK)
+			return -1;
+		n = 0;
+		if (db_exec(db, SQL_AVAIL_SEED, DB_ARGS(DB_TEXT(u.id),
+		    DB_TEXT(demo_avail[i].timezone), DB_TIME(utc_now())), &n) != DB_OK)
+			goto fail;
+		for (wd = 0; n == 1 && wd < 5; wd++)
+			if (db_exec(db, SQL_WEEKLY_SEED, DB_ARGS(DB_TEXT(u.id),
+			    DB_INT(wd)), NULL) != DB_OK)
+				goto fail;
+		if (db_commit(db) != DB_OK)
+			goto fail;
+	}
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -145,6 +191,10 @@ main(int argc, char *argv[])
 	}
 	printf("concierge-seed: %d demo accounts created, %zu present\n",
 	    created, sizeof(demos) / sizeof(demos[0]));
+	if (seed_availability(db, &a) == -1) {
+		fprintf(stderr, "concierge-seed: demo availability failed\n");
+		goto out;
+	}
 	rc = 0;
 out:
 	db_close(db);

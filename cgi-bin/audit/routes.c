@@ -5,13 +5,13 @@
 
 #include "cgi-bin/audit/audit.h"
 
-/* Prefixes owned by this worker whose routes are not built yet (501). */
-static const char *const unbuilt[] = {
-	"/api/v1/audit",
-	"/api/v1/me/access-log",
-	NULL,
+static const struct route routes[] = {
+	{ HTTP_GET, "/api/v1/audit", audit_list_get, 0 },
+	{ HTTP_GET, "/api/v1/audit/verify", audit_verify_get, 0 },
+	{ HTTP_GET, "/api/v1/audit/export", audit_export_get, ROUTE_STREAM },
+	{ HTTP_GET, "/api/v1/me/access-log", audit_access_log_get, 0 },
 };
 
 const struct worker_def audit_worker = {
-	"audit", NULL, 0, unbuilt,
+	"audit", routes, sizeof(routes) / sizeof(routes[0]), NULL,
 };

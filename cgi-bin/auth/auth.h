@@ -46,7 +46,15 @@ int	auth_signup(struct ctx *);
 int	auth_login(struct ctx *);
 int	auth_logout(struct ctx *);
 int	auth_me_get(struct ctx *);
+int	auth_sessions_list(struct ctx *);
+int	auth_sessions_revoke(struct ctx *);
+int	auth_password_change(struct ctx *);
+int	auth_password_forgot(struct ctx *);
+int	auth_password_reset(struct ctx *);
 /* -- handlers: auth-login -- */
+int	auth_mfa_setup(struct ctx *);
+int	auth_mfa_enable(struct ctx *);
+int	auth_mfa_disable(struct ctx *);
 /* -- handlers: auth-mfa -- */
 int	auth_me_patch(struct ctx *);
 int	auth_users_create(struct ctx *);

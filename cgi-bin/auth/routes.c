@@ -10,7 +10,15 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/api/v1/auth/login", auth_login, ROUTE_PUBLIC },
 	{ HTTP_POST, "/api/v1/auth/logout", auth_logout, 0 },
 	{ HTTP_GET, "/api/v1/me", auth_me_get, 0 },
+	{ HTTP_GET, "/api/v1/auth/sessions", auth_sessions_list, 0 },
+	{ HTTP_DELETE, "/api/v1/auth/sessions/{id}", auth_sessions_revoke, 0 },
+	{ HTTP_POST, "/api/v1/auth/password/change", auth_password_change, 0 },
+	{ HTTP_POST, "/api/v1/auth/password/forgot", auth_password_forgot, ROUTE_PUBLIC },
+	{ HTTP_POST, "/api/v1/auth/password/reset", auth_password_reset, ROUTE_PUBLIC },
 	/* -- routes: auth-login -- */
+	{ HTTP_POST, "/api/v1/auth/mfa/totp/setup", auth_mfa_setup, 0 },
+	{ HTTP_POST, "/api/v1/auth/mfa/totp/enable", auth_mfa_enable, 0 },
+	{ HTTP_POST, "/api/v1/auth/mfa/totp/disable", auth_mfa_disable, 0 },
 	/* -- routes: auth-mfa -- */
 	{ HTTP_PATCH, "/api/v1/me", auth_me_patch, 0 },
 	{ HTTP_POST, "/api/v1/users", auth_users_create, 0 },

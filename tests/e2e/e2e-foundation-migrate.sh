@@ -6,7 +6,7 @@
 . "${srcdir:-$(dirname -- "$0")/../..}/tests/e2e/lib.sh"
 
 need_build
-plan 32
+plan 33
 
 MIGRATE=$BUILD/tools/concierge-migrate
 MIGRATIONS=$SRCDIR/migrations
@@ -101,8 +101,12 @@ rc=$?
 is "$rc:$out" "0:${audit%% *}" "$APP_USER: SELECT on audit_log works"
 is "$(sql "SELECT GROUP_CONCAT(privilege_type ORDER BY privilege_type SEPARATOR ' ')
 	FROM information_schema.table_privileges
-	WHERE table_schema = '$DB_NAME' AND table_name = 'audit_log'")" "INSERT SELECT" \
-	"audit_log privileges: INSERT and SELECT only"
+	WHERE table_schema = '$DB_NAME' AND table_name = 'audit_log'
+	AND grantee = \"'concierge_worker'@''\"")" "INSERT SELECT" \
+	"audit_log privileges of the workers' role: INSERT and SELECT only"
+is "$(sql "SELECT COUNT(*) FROM information_schema.table_privileges
+	WHERE table_schema = '$DB_NAME' AND table_name = 'audit_log'
+	AND privilege_type IN ('UPDATE', 'DELETE')")" 0 "no account or role may UPDATE or DELETE audit_log"
 is "$(sql "SELECT COUNT(*) FROM information_schema.schema_privileges
 	WHERE table_schema = '$DB_NAME'")" 0 "no account holds database-wide privileges on $DB_NAME"
 is "$(sql "SELECT GROUP_CONCAT(privilege_type) FROM information_schema.user_privileges

@@ -1,0 +1,78 @@
+/*
+ * SQL of the appointments worker: availability, appointments, the
+ * booking locks and the care-team row a booking adds. Functions return
+ * an enum db_rc; rows and strings live in the caller's arena.
+ */
+#ifndef CONCIERGE_W_APPOINTMENTS_STORE_H
+#define CONCIERGE_W_APPOINTMENTS_STORE_H
+
+#include "lib/db.h"
+#include "cgi-bin/appointments/appointments.h"
+
+/* Scope of a list: whose appointments, by which index. */
+enum appt_scope {
+	APPT_SCOPE_PATIENT = 0,	/* scope_id is the patient; other_id filters providers */
+	APPT_SCOPE_PROVIDER,	/* scope_id is the provider; other_id filters patients */
+	APPT_SCOPE_ALL,		/* staff: everyone */
+};
+
+struct appt_query {
+	enum appt_scope	 scope;
+	const char	*scope_id;
+	const char	*other_id;	/* NULL: any */
+	const char	*status;	/* NULL: any */
+	int64_t		 lo, hi;	/* start_at bounds, inclusive */
+	int		 is_ascending;
+	int64_t		 cur_start;	/* keyset: the last row seen */
+	const char	*cur_id;	/* "" on the first page */
+	long		 limit;
+};
+
+/* Availability of provider_id; *found 0 if none was ever set. */
+int	store_avail_get(struct db *, struct arena *, const char *provider_id,
+	    struct avail *, int *found);
+/* Replace the whole availability of provider_id (inside a transaction). */
+int	store_avail_put(struct db *, const char *provider_id, const struct avail *,
+	    const char *actor_id, int64_t now);
+/*
+ * The provider profile of id: *found 0 when id is no provider. With
+ * lock set the row is locked FOR UPDATE until the transaction ends.
+ */
+int	store_provider_state(struct db *, struct arena *, const char *id,
+	    int lock, int *found, int *is_verified, int *telehealth);
+/* Lock the patient profile row of id FOR UPDATE; *found 0 if no patient. */
+int	store_patient_lock(struct db *, struct arena *, const char *id, int *found);
+/*
+ * 1 in *busy if col (provider or patient) has a non-cancelled appointment
+ * other than exclude_id (may be NULL) overlapping [start, end).
+ */
+int	store_busy(struct db *, struct arena *, int is_patient, const char *who,
+	    int64_t start, int64_t end, const char *exclude_id, int *busy);
+/* Insert a new appointment. */
+int	store_appt_insert(struct db *, const struct appt_row *);
+/* INSERT IGNORE the provider into the patient's care team. */
+int	store_care_team_add(struct db *, const char *patient_id,
+	    const char *provider_id, const char *added_by, int64_t now);
+/* One appointment; *found 0 or 1. */
+int	store_appt_get(struct db *, struct arena *, const char *id,
+	    struct appt_row *, int *found);
+/* CAS: move start/end while status is scheduled and start is old_start. */
+int	store_appt_reschedule(struct db *, const char *id, int64_t old_start,
+	    int64_t start, int64_t end, int64_t now, unsigned long long *n);
+/* CAS: status from -> cancelled with reason and who. */
+int	store_appt_cancel(struct db *, const char *id, const char *from,
+	    const char *reason, const char *by, int64_t now,
+	    unsigned long long *n);
+/* CAS: status from -> to. */
+int	store_appt_set_status(struct db *, const char *id, const char *from,
+	    const char *to, int64_t now, unsigned long long *n);
+/* Pending reminders of an appointment stop (it moved or ended). */
+int	store_reminders_drop(struct db *, const struct appt_row *);
+/* Non-cancelled appointments of a provider overlapping [from, to), sorted. */
+int	store_booked(struct db *, struct arena *, const char *provider_id,
+	    int64_t from, int64_t to, struct interval **out, size_t *n);
+/* A page of appointments (up to q->limit + 1 rows, to tell if more exist). */
+int	store_appt_list(struct db *, struct arena *, const struct appt_query *,
+	    struct appt_row **out, size_t *n);
+
+#endif

@@ -1,0 +1,226 @@
+/* Brute-force throttling: keys, limits, claims and the 429 reply. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/audit.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/store-user.h"
+#include "lib/time.h"
+#include "cgi-bin/auth/throttle.h"
+
+#define CLAIM_TRIES	3
+/* Request counters only cap by the hour: no consecutive lock. */
+#define NO_THRESHOLD	(INT_MAX / 2)
+
+static const char *const scope_audit[] = {
+	"account", "address", "email", "reauth", "address", "email",
+};
+
+static void
+limits_of(const struct cfg *cfg, enum thr_scope s, struct thr_limits *l)
+{
+	l->threshold = cfg->login_lock_threshold;
+	l->max_hour = cfg->login_max_failures_hour;
+	l->lock_minutes = cfg->login_lock_minutes;
+	switch (s) {
+	case THR_LOGIN_ADDRESS:
+		l->threshold *= THR_ADDRESS_FACTOR;
+		l->max_hour *= THR_ADDRESS_FACTOR;
+		break;
+	case THR_FORGOT_ADDRESS:
+		l->threshold = NO_THRESHOLD;
+		l->max_hour = THR_FORGOT_ADDRESS_HOUR;
+		break;
+	case THR_FORGOT_EMAIL:
+		l->threshold = NO_THRESHOLD;
+		l->max_hour = THR_FORGOT_EMAIL_HOUR;
+		break;
+	default:
+		break;
+	}
+}
+
+void
+throttle_key_address(struct ctx *c, enum thr_scope s, struct thr_key *k)
+{
+	const char	*a = c->req->remote_addr, *suffix = "";
+	struct in6_addr	 in6;
+	char		 txt[INET6_ADDRSTRLEN];
+	int		 n;
+
+	memset(k, 0, sizeof(*k));
+	k->scope = s;
+	if (a == NULL || *a == '\0')
+		a = "unknown";
+	/* One IPv6 host holds a whole /64: count the /64, not the address. */
+	if (strchr(a, ':') != NULL && inet_pton(AF_INET6, a, &in6) == 1) {
+		if (IN6_IS_ADDR_V4MAPPED(&in6))
+			a = inet_ntop(AF_INET, in6.s6_addr + 12, txt, sizeof(txt));
+		else {
+			memset(in6.s6_addr + 8, 0, 8);
+			a = inet_ntop(AF_INET6, &in6, txt, sizeof(txt));
+			suffix = "/64";
+		}
+		if (a == NULL)
+			a = "unknown";
+	}
+	n = snprintf((char *)k->key, sizeof(k->key), "%s%s", a, suffix);
+	k->len = n < 0 ? 0 : (size_t)n >= sizeof(k->key) ?
+	    sizeof(k->key) - 1 : (size_t)n;
+}
+
+void
+throttle_key_email(struct ctx *c, enum thr_scope s, const char *email,
+    struct thr_key *k)
+{
+	const char	*norm = user_email_norm(c->arena, email);
+
+	memset(k, 0, sizeof(*k));
+	k->scope = s;
+	crypto_sha256(norm, strlen(norm), k->key);
+	k->len = CRYPTO_SHA256_LEN;
+}
+
+void
+throttle_key_user(enum thr_scope s, const char *user_id, struct thr_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->scope = s;
+	k->len = strnlen(user_id, ID_LEN);
+	memcpy(k->key, user_id, k->len);
+}
+
+/* One try at claiming against all keys. An enum db_rc. */
+static int
+claim_once(struct ctx *c, const struct thr_key *k, size_t n, int64_t now,
+    int *refused)
+{
+	struct thr_limits	 l;
+	size_t			 i;
+	int			 rc, ok;
+
+	*refused = -1;
+	if ((rc = db_begin(c->db)) != DB_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		limits_of(c->cfg, k[i].scope, &l);
+		if ((rc = store_thr_claim(c->db, &k[i], &l, now, &ok)) != DB_OK)
+			break;
+		if (!ok) {
+			*refused = (int)i;
+			break;
+		}
+	}
+	if (rc == DB_OK && *refused == -1)
+		return db_commit(c->db);
+	/* Refused or failed: nothing is counted. */
+	db_rollback(c->db);
+	return rc;
+}
+
+int
+throttle_claim(struct ctx *c, const struct thr_key *k, size_t n, int *refused)
+{
+	int	 i, rc = DB_ERROR;
+
+	for (i = 0; i < CLAIM_TRIES; i++)
+		if ((rc = claim_once(c, k, n, utc_now(), refused)) != DB_DEADLOCK)
+			break;
+	if (rc != DB_OK)
+		log_warnx("throttle: claim failed");
+	return rc == DB_OK ? 0 : -1;
+}
+
+int
+throttle_fail(struct ctx *c, const struct thr_key *k, size_t n, int *locked)
+{
+	struct thr_limits	 l;
+	int64_t			 now = utc_now();
+	size_t			 i;
+	int			 rc = DB_OK, one;
+
+	*locked = 0;
+	for (i = 0; i < n && rc == DB_OK; i++) {
+		limits_of(c->cfg, k[i].scope, &l);
+		if ((rc = store_thr_fail(c->db, &k[i], &l, now, &one)) == DB_OK)
+			*locked |= one;
+	}
+	return rc;
+}
+
+int
+throttle_failed(struct ctx *c, const struct thr_key *k, size_t n,
+    struct audit_entry *e)
+{
+	int	 rc, locked = 0;
+
+	if ((rc = db_begin(c->db)) == DB_OK &&
+	    (rc = throttle_fail(c, k, n, &locked)) == DB_OK) {
+		if (locked && e->metadata != NULL)
+			jset_bool(e->metadata, "locked", 1);
+		if ((rc = audit_append(c, e)) == DB_OK)
+			rc = db_commit(c->db);
+	}
+	if (rc != DB_OK)
+		db_rollback(c->db);
+	return rc;
+}
+
+int
+throttle_success(struct ctx *c, const struct thr_key *k, size_t n)
+{
+	size_t	 i;
+	int	 rc = DB_OK;
+
+	for (i = 0; i < n && rc == DB_OK; i++)
+		rc = store_thr_success(c->db, &k[i]);
+	return rc;
+}
+
+void
+throttle_release(struct ctx *c, const struct thr_key *k, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (store_thr_release(c->db, &k[i]) != DB_OK)
+			log_warnx("throttle: release failed");
+}
+
+int
+throttle_refuse(struct ctx *c, const struct thr_key *k, const char *action,
+    const char *actor_id)
+{
+	struct audit_entry	 e;
+	struct json_object	*meta;
+	int64_t			 until = 0, now = utc_now(), secs = 1;
+	char			 v[24];
+
+	if (store_thr_locked_until(c->db, c->arena, k, &until) != DB_OK)
+		log_warnx("throttle: cannot read the lock");
+	if (until > now)
+		secs = (until - now + UTC_SEC - 1) / UTC_SEC;
+	meta = json_object_new_object();
+	jset_str(meta, "reason", until > now ? "locked" : "throttled");
+	jset_str(meta, "scope", scope_audit[k->scope]);
+	jset_int(meta, "retry_after", secs);
+	memset(&e, 0, sizeof(e));
+	e.action = action;
+	e.entity_type = strcmp(action, "login") == 0 ? "session" : "user";
+	e.outcome = AUDIT_DENIED;
+	e.summary = "attempt throttled";
+	e.metadata = meta;
+	e.actor_id = actor_id;
+	(void)audit_append(c, &e);
+	json_object_put(meta);
+	problem(c, 429, "too_many_attempts",
+	    "too many attempts; try again later");
+	snprintf(v, sizeof(v), "%lld", (long long)secs);
+	(void)http_resp_header(c->resp, "Retry-After", v);
+	return 0;
+}

@@ -1,0 +1,251 @@
+/*
+ * Care teams: GET /api/v1/patients/{id}/care-team (the patient, their
+ * care team, staff, admin), POST (add a verified provider) and DELETE
+ * .../care-team/{provider_id} (staff and admin). Changes are audited and
+ * tell the patient and the provider through events.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "lib/audit.h"
+#include "lib/events.h"
+#include "lib/json.h"
+#include "lib/store-user.h"
+#include "lib/time.h"
+#include "cgi-bin/records/records.h"
+#include "cgi-bin/records/store-records.h"
+
+/* Tries of a care-team addition that hits a deadlock. */
+#define TEAM_TRIES	3
+
+struct records_care_team_add_req {
+	struct jv	 provider_id;
+};
+
+#define F(n)	offsetof(struct records_care_team_add_req, n)
+static const struct json_field care_team_add_fields[] = {
+	{ "provider_id", JF_ID, JF_REQUIRED, F(provider_id), 0, 0, NULL, NULL, NULL, 0 },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
+};
+#undef F
+
+static struct json_object *
+member_json(const struct provider_rec *p, int64_t added_at)
+{
+	struct json_object	*o = json_object_new_object();
+
+	jset_str(o, "provider_id", p->id);
+	jset_str(o, "full_name", p->full_name);
+	jset_str(o, "specialty", p->p.specialty);
+	jset_bool(o, "telehealth_enabled", p->p.telehealth_enabled);
+	jset_time(o, "added_at", added_at);
+	return o;
+}
+
+/* 1 if c->cap[0] is a patient, else 0 after a 404 or 503 reply. */
+static int
+patient_exists(struct ctx *c)
+{
+	struct patient_row	 p;
+	int			 found = 0;
+
+	if (store_patient_get(c->db, c->arena, c->cap[0], &p, &found) != DB_OK) {
+		problem_unavailable(c);
+		return 0;
+	}
+	if (!found)
+		problem(c, 404, "not_found", "no such record");
+	return found;
+}
+
+/* The read of a care team, audited with the provider ids shown. */
+static int
+audit_team_read(struct ctx *c, const struct care_team_rec *rows, size_t n)
+{
+	struct audit_entry	 e;
+	const char		**ids;
+	size_t			 i;
+	int			 rc;
+
+	ids = arena_alloc(c->arena, (n + 1) * sizeof(*ids));
+	for (i = 0; i < n; i++)
+		ids[i] = rows[i].provider.id;
+	memset(&e, 0, sizeof(e));
+	e.action = "read";
+	e.entity_type = "care_team";
+	e.entity_id = c->cap[0];
+	e.patient_id = c->cap[0];
+	e.outcome = AUDIT_SUCCESS;
+	e.summary = "care team read";
+	e.metadata = records_ids_meta("provider_ids", ids, n);
+	rc = audit_append(c, &e);
+	json_object_put(e.metadata);
+	return rc;
+}
+
+int
+records_care_team_list(struct ctx *c)
+{
+	struct records_after	 k;
+	struct care_team_rec	*rows;
+	struct page		 pg;
+	struct json_object	*data;
+	const char		*next = NULL;
+	size_t			 i, n, shown;
+
+	if (page_parse(c, &pg) == -1 ||
+	    records_page_after(c, &pg, &k.id, &k.name) == -1)
+		return 0;
+	if (!id_is_valid(c->cap[0])) {
+		problem(c, 404, "not_found", "no such record");
+		return 0;
+	}
+	if (!records_patient_allowed(c, POL_CARETEAM_READ, c->cap[0], "read",
+	    "care_team", NULL) || !patient_exists(c))
+		return 0;
+	if (store_care_team_list(c->db, c->arena, c->cap[0], &k, pg.limit + 1,
+	    &rows, &n) != DB_OK) {
+		problem_unavailable(c);
+		return 0;
+	}
+	shown = n > (size_t)pg.limit ? (size_t)pg.limit : n;
+	if (audit_team_read(c, rows, shown) != DB_OK) {
+		problem_unavailable(c);
+		return 0;
+	}
+	data = json_object_new_array();
+	for (i = 0; i < shown; i++)
+		json_object_array_add(data, member_json(&rows[i].provider,
+		    rows[i].added_at));
+	if (n > shown)
+		next = records_page_next(c, rows[shown - 1].provider.id,
+		    rows[shown - 1].provider.full_name);
+	page_reply(c, data, next);
+	return 0;
+}
+
+/*
+ * The audit row and the events of a care-team change, inside the open
+ * transaction. Returns an enum db_rc.
+ */
+static int
+team_changed(struct ctx *c, const char *provider_id, int is_add)
+{
+	struct audit_entry	 e;
+	const char		*type = is_add ? "care_team.added" :
+				    "care_team.removed";
+	int			 rc;
+
+	memset(&e, 0, sizeof(e));
+	e.action = is_add ? "add" : "remove";
+	e.entity_type = "care_team";
+	e.entity_id = c->cap[0];
+	e.patient_id = c->cap[0];
+	e.outcome = AUDIT_SUCCESS;
+	e.summary = is_add ? "provider added to care team" :
+	    "provider removed from care team";
+	e.metadata = json_object_new_object();
+	jset_str(e.metadata, "provider_id", provider_id);
+	if ((rc = audit_append(c, &e)) == DB_OK &&
+	    (rc = events_append(c->db, c->cap[0], type, "patient",
+	    c->cap[0])) == DB_OK)
+		rc = events_append(c->db, provider_id, type, "patient", c->cap[0]);
+	json_object_put(e.metadata);
+	return rc;
+}
+
+/*
+ * Add in one transaction, retried on a deadlock: DB_OK, DB_DUPLICATE, 1
+ * (the provider does not qualify), or another enum db_rc.
+ */
+static int
+team_add(struct ctx *c, const char *provider_id, int64_t now)
+{
+	int	 added, rc = DB_ERROR, i;
+
+	for (i = 0; i < TEAM_TRIES; i++) {
+		added = 0;
+		if ((rc = db_begin(c->db)) != DB_OK)
+			return rc;
+		if ((rc = store_care_team_add(c->db, c->cap[0], provider_id,
+		    c->actor.user_id, now, &added)) == DB_OK) {
+			if (!added)
+				rc = 1;
+			else if ((rc = team_changed(c, provider_id, 1)) == DB_OK)
+				rc = db_commit(c->db);
+		}
+		if (rc == DB_OK)
+			return rc;
+		db_rollback(c->db);
+		if (rc != DB_DEADLOCK)
+			break;
+	}
+	return rc;
+}
+
+int
+records_care_team_add(struct ctx *c)
+{
+	struct records_care_team_add_req q;
+	struct provider_rec	 p;
+	int64_t			 now = utc_now();
+	int			 found = 0, rc;
+
+	memset(&q, 0, sizeof(q));
+	if (json_parse_body(c, care_team_add_fields, &q) == -1)
+		return 0;
+	if (!id_is_valid(c->cap[0])) {
+		problem(c, 404, "not_found", "no such record");
+		return 0;
+	}
+	if (!records_patient_allowed(c, POL_CARETEAM_WRITE, c->cap[0], "add",
+	    "care_team", NULL) || !patient_exists(c))
+		return 0;
+	if ((rc = team_add(c, q.provider_id.s, now)) == DB_DUPLICATE) {
+		problem(c, 409, "already_on_care_team",
+		    "this provider is already on the care team");
+		return 0;
+	} else if (rc == 1) {
+		ctx_error(c, "provider_id", "must be a verified, active provider");
+		problem_validation(c);
+		return 0;
+	} else if (rc != DB_OK || store_provider_rec(c->db, c->arena,
+	    q.provider_id.s, &p, &found) != DB_OK || !found) {
+		problem_unavailable(c);
+		return 0;
+	}
+	json_reply(c, 201, member_json(&p, now));
+	return 0;
+}
+
+int
+records_care_team_remove(struct ctx *c)
+{
+	int	 removed = 0, rc;
+
+	if (!id_is_valid(c->cap[0]) || !id_is_valid(c->cap[1])) {
+		problem(c, 404, "not_found", "no such record");
+		return 0;
+	}
+	if (!records_patient_allowed(c, POL_CARETEAM_WRITE, c->cap[0], "remove",
+	    "care_team", NULL))
+		return 0;
+	if ((rc = db_begin(c->db)) == DB_OK &&
+	    (rc = store_care_team_remove(c->db, c->cap[0], c->cap[1],
+	    &removed)) == DB_OK && removed &&
+	    (rc = team_changed(c, c->cap[1], 0)) == DB_OK)
+		rc = db_commit(c->db);
+	if (rc != DB_OK || !removed) {
+		db_rollback(c->db);
+		if (rc == DB_OK)
+			problem(c, 404, "not_found",
+			    "this provider is not on the care team");
+		else
+			problem_unavailable(c);
+		return 0;
+	}
+	json_reply_empty(c, 204);
+	return 0;
+}

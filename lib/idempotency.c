@@ -1,0 +1,203 @@
+/* Idempotency keys: claim, replay, store, release. */
+#include "config.h"
+
+#include <string.h>
+
+#include "lib/crypto.h"
+#include "lib/idempotency.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/time.h"
+
+enum idem_rc {
+	IDEM_PROCEED = 0,	/* claimed: run the handler */
+	IDEM_ANSWERED,		/* replayed, 409 or 422: done */
+	IDEM_RETRY,		/* an expired or stale row was taken over: claim again */
+};
+
+static const char SQL_CLAIM[] =
+    "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, state,"
+    " created_at, claimed_at) VALUES (?, ?, ?, 'running', ?, ?)";
+
+static const char SQL_GET[] =
+    "SELECT request_hash, state, resp_status, resp_type, resp_body,"
+    " created_at, claimed_at FROM idempotency_keys"
+    " WHERE user_id = ? AND idem_key = ?";
+
+/* Compare-and-swap on claimed_at: only one of several takers wins. */
+static const char SQL_TAKE_OVER[] =
+    "UPDATE idempotency_keys SET request_hash = ?, state = 'running',"
+    " resp_status = NULL, resp_type = NULL, resp_body = NULL,"
+    " created_at = ?, claimed_at = ?"
+    " WHERE user_id = ? AND idem_key = ? AND claimed_at = ?";
+
+static const char SQL_STORE[] =
+    "UPDATE idempotency_keys SET state = 'done', resp_status = ?,"
+    " resp_type = ?, resp_body = ? WHERE user_id = ? AND idem_key = ?";
+
+static const char SQL_RELEASE[] =
+    "DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ?"
+    " AND state = 'running'";
+
+struct idem {
+	const char	*key;
+	unsigned char	 hash[CRYPTO_SHA256_LEN];
+};
+
+static int
+key_ok(const char *k)
+{
+	size_t	 i, n = strlen(k);
+
+	if (n == 0 || n > IDEM_KEY_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)k[i] < 0x21 || (unsigned char)k[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* SHA-256 over method, path and body: another route counts as another body. */
+static void
+request_hash(const struct ctx *c, unsigned char out[CRYPTO_SHA256_LEN])
+{
+	struct buf	 b;
+
+	buf_init(&b, (size_t)c->cfg->http_max_body + 4096);
+	(void)buf_addf(&b, "%s\n%s\n", c->req->method_name, c->req->path);
+	if (c->req->body != NULL)
+		(void)buf_add(&b, c->req->body, c->req->body_len);
+	crypto_sha256(b.data ? b.data : "", b.len, out);
+	buf_release(&b);
+}
+
+static void
+replay(struct ctx *c, const struct db_row *r)
+{
+	long long	 status = 500;
+	const char	*type = "application/json";
+
+	(void)db_cell_int(r->v[2], &status);
+	if (r->v[3] != NULL && strcmp(r->v[3], "application/problem+json") == 0)
+		type = "application/problem+json";
+	http_resp_init(c->resp, c->resp->body.max);
+	c->resp->status = (int)status;
+	c->resp->content_type = type;
+	if (r->v[4] != NULL)
+		(void)buf_add(&c->resp->body, r->v[4], r->len[4]);
+	(void)http_resp_header(c->resp, "Idempotent-Replayed", "true");
+}
+
+/* The key is taken: decide from the stored row. */
+static enum idem_rc
+existing(struct ctx *c, struct idem *st, int64_t now)
+{
+	struct db_res	 res;
+	const struct db_row *r;
+	int64_t		 created, claimed;
+	unsigned long long n = 0;
+
+	if (db_query(c->db, c->arena, SQL_GET, DB_ARGS(DB_TEXT(c->actor.user_id),
+	    DB_TEXT(st->key)), &res) != DB_OK)
+		goto fail;
+	if (res.nrows == 0)
+		return IDEM_RETRY;	/* released meanwhile */
+	r = &res.rows[0];
+	if (db_cell_time(r->v[5], &created) == -1 ||
+	    db_cell_time(r->v[6], &claimed) == -1)
+		goto fail;
+	if (created < now - IDEM_TTL_HOURS * UTC_HOUR || (strcmp(r->v[1],
+	    "running") == 0 && claimed < now - IDEM_STALE_SECONDS * UTC_SEC)) {
+		if (db_exec(c->db, SQL_TAKE_OVER, DB_ARGS(DB_BLOB(st->hash,
+		    sizeof(st->hash)), DB_TIME(now), DB_TIME(now),
+		    DB_TEXT(c->actor.user_id), DB_TEXT(st->key),
+		    DB_TIME(claimed)), &n) != DB_OK)
+			goto fail;
+		return n == 1 ? IDEM_PROCEED : IDEM_RETRY;
+	}
+	if (r->len[0] != sizeof(st->hash) ||
+	    !crypto_equal(r->v[0], st->hash, sizeof(st->hash))) {
+		ctx_error(c, "Idempotency-Key", "was used with another request");
+		problem(c, 422, "idempotency_key_reused",
+		    "this Idempotency-Key was used with a different request");
+		return IDEM_ANSWERED;
+	}
+	if (strcmp(r->v[1], "running") == 0) {
+		problem(c, 409, "idempotency_in_progress",
+		    "a request with this Idempotency-Key is still running");
+		return IDEM_ANSWERED;
+	}
+	replay(c, r);
+	return IDEM_ANSWERED;
+fail:
+	problem_unavailable(c);
+	return IDEM_ANSWERED;
+}
+
+static enum idem_rc
+claim(struct ctx *c, struct idem *st)
+{
+	int64_t		 now = utc_now();
+	int		 rc, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		rc = db_exec(c->db, SQL_CLAIM, DB_ARGS(DB_TEXT(c->actor.user_id),
+		    DB_TEXT(st->key), DB_BLOB(st->hash, sizeof(st->hash)),
+		    DB_TIME(now), DB_TIME(now)), NULL);
+		if (rc == DB_OK)
+			return IDEM_PROCEED;
+		if (rc != DB_DUPLICATE) {
+			problem_unavailable(c);
+			return IDEM_ANSWERED;
+		}
+		if ((rc = existing(c, st, now)) != IDEM_RETRY)
+			return rc;
+	}
+	problem(c, 409, "idempotency_in_progress",
+	    "a request with this Idempotency-Key is still running");
+	return IDEM_ANSWERED;
+}
+
+static void
+finish(struct ctx *c, struct idem *st, int fn_rc)
+{
+	const struct http_resp *r = c->resp;
+	int		 rc;
+
+	if (fn_rc == -1 || r->status >= 500 || r->status == 0 || r->is_streaming)
+		rc = db_exec(c->db, SQL_RELEASE, DB_ARGS(
+		    DB_TEXT(c->actor.user_id), DB_TEXT(st->key)), NULL);
+	else
+		rc = db_exec(c->db, SQL_STORE, DB_ARGS(DB_INT(r->status),
+		    DB_TEXT(r->content_type), DB_TEXTN(r->body.data ?
+		    r->body.data : "", r->body.len), DB_TEXT(c->actor.user_id),
+		    DB_TEXT(st->key)), NULL);
+	/* The work is done and answered; a retry after 60 s may run it again. */
+	if (rc != DB_OK)
+		log_errx("idempotency: cannot record the outcome of a keyed request");
+}
+
+int
+idem_run(struct ctx *c, int (*fn)(struct ctx *))
+{
+	struct idem	 st;
+	int		 rc;
+
+	if (c->req->idempotency_key == NULL)
+		return fn(c);
+	memset(&st, 0, sizeof(st));
+	st.key = c->req->idempotency_key;
+	if (!key_ok(st.key)) {
+		ctx_error(c, "Idempotency-Key", "must be 1 to 255 visible ASCII characters");
+		problem_validation(c);
+		return 0;
+	}
+	request_hash(c, st.hash);
+	if (claim(c, &st) == IDEM_ANSWERED)
+		return 0;
+	rc = fn(c);
+	if (db_in_tx(c->db))
+		db_rollback(c->db);
+	finish(c, &st, rc);
+	return rc;
+}

@@ -1,0 +1,32 @@
+/* concierge-audit: what the command-line front end hands to the sealer. */
+#ifndef CONCIERGE_TOOLS_AUDIT_H
+#define CONCIERGE_TOOLS_AUDIT_H
+
+#include <stdint.h>
+
+#include "lib/cfg.h"
+#include "lib/db.h"
+#include "lib/seal.h"
+
+/* Exit statuses of concierge-audit. */
+#define AUDIT_EXIT_OK		0
+#define AUDIT_EXIT_BAD		1	/* verify: the chain does not hold */
+#define AUDIT_EXIT_USAGE	2
+#define AUDIT_EXIT_FAIL		3	/* config, key, database, or another sealer */
+
+struct seal_opts {
+	int		 is_follow;
+	int64_t		 interval;	/* usec between polls with --follow */
+	int64_t		 gap_timeout;	/* usec before a missing id counts as rolled back */
+	long		 batch;		/* rows read per sealing transaction */
+};
+
+/*
+ * Seal committed rows in id order (once, or with is_follow until SIGTERM
+ * or SIGINT). The database connection is opened from cfg with role.
+ * Returns an AUDIT_EXIT_* status.
+ */
+int	audit_seal_run(const struct cfg *, enum db_role,
+	    const unsigned char key[SEAL_KEY_LEN], const struct seal_opts *);
+
+#endif
