@@ -39,6 +39,8 @@ struct db {
 	unsigned long long	 insert_id;
 	struct db_cached	 cache[DB_CACHE_MAX];
 	size_t			 ncache;
+	int			 (*hook)(struct db *, void *);
+	void			*hook_arg;
 };
 
 /* Per-column fetch state. */
@@ -391,11 +393,25 @@ db_begin(struct db *db)
 	return rc;
 }
 
+void
+db_set_commit_hook(struct db *db, int (*fn)(struct db *, void *), void *arg)
+{
+	db->hook = fn;
+	db->hook_arg = arg;
+}
+
 int
 db_commit(struct db *db)
 {
+	int	(*hook)(struct db *, void *) = db->hook;
 	int	 rc;
 
+	db->hook = NULL;
+	if (hook != NULL && db->is_in_tx &&
+	    (rc = hook(db, db->hook_arg)) != DB_OK) {
+		db_rollback(db);
+		return rc;
+	}
 	rc = simple(db, "COMMIT", 0);
 	if (rc != DB_OK && is_gone(db->err))
 		rc = DB_GONE;

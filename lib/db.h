@@ -111,6 +111,13 @@ int	db_commit(struct db *);
 int	db_rollback(struct db *);
 /* 1 while a transaction is open. */
 int	db_in_tx(const struct db *);
+/*
+ * Run fn(db, arg) inside the next db_commit, just before COMMIT, in the
+ * same transaction; a failing fn (non-zero) rolls the transaction back
+ * and db_commit returns its code. One-shot: cleared when it runs. NULL
+ * clears it.
+ */
+void	db_set_commit_hook(struct db *, int (*fn)(struct db *, void *), void *arg);
 
 /*
  * Run a statement that returns no rows. affected (may be NULL) gets the

@@ -31,6 +31,11 @@ static const char SQL_TAKE_OVER[] =
     " created_at = ?, claimed_at = ?"
     " WHERE user_id = ? AND idem_key = ? AND claimed_at = ?";
 
+/* Run inside the command's own transaction: the work and this commit together. */
+static const char SQL_COMMITTED[] =
+    "UPDATE idempotency_keys SET state = 'committed'"
+    " WHERE user_id = ? AND idem_key = ? AND state = 'running'";
+
 static const char SQL_STORE[] =
     "UPDATE idempotency_keys SET state = 'done', resp_status = ?,"
     " resp_type = ?, resp_body = ? WHERE user_id = ? AND idem_key = ?";
@@ -41,8 +46,19 @@ static const char SQL_RELEASE[] =
 
 struct idem {
 	const char	*key;
+	const char	*user_id;
 	unsigned char	 hash[CRYPTO_SHA256_LEN];
 };
+
+/* Commit hook: mark the claim committed in the command's transaction. */
+static int
+mark_committed(struct db *db, void *arg)
+{
+	const struct idem	*st = arg;
+
+	return db_exec(db, SQL_COMMITTED, DB_ARGS(DB_TEXT(st->user_id),
+	    DB_TEXT(st->key)), NULL);
+}
 
 static int
 key_ok(const char *k)
@@ -127,6 +143,13 @@ existing(struct ctx *c, struct idem *st, int64_t now)
 		    "a request with this Idempotency-Key is still running");
 		return IDEM_ANSWERED;
 	}
+	if (strcmp(r->v[1], "committed") == 0) {
+		/* Done, but the reply was lost (a crash): never run it twice. */
+		problem(c, 409, "idempotency_reply_lost", "the request with this "
+		    "Idempotency-Key was carried out but its reply was lost; "
+		    "read the resource instead");
+		return IDEM_ANSWERED;
+	}
 	replay(c, r);
 	return IDEM_ANSWERED;
 fail:
@@ -172,7 +195,10 @@ finish(struct ctx *c, struct idem *st, int fn_rc)
 		    DB_TEXT(r->content_type), DB_TEXTN(r->body.data ?
 		    r->body.data : "", r->body.len), DB_TEXT(c->actor.user_id),
 		    DB_TEXT(st->key)), NULL);
-	/* The work is done and answered; a retry after 60 s may run it again. */
+	/*
+	 * If this fails after a commit the claim stays 'committed': a retry
+	 * gets 409 idempotency_reply_lost, never a second run.
+	 */
 	if (rc != DB_OK)
 		log_errx("idempotency: cannot record the outcome of a keyed request");
 }
@@ -193,9 +219,12 @@ idem_run(struct ctx *c, int (*fn)(struct ctx *))
 		return 0;
 	}
 	request_hash(c, st.hash);
+	st.user_id = c->actor.user_id;
 	if (claim(c, &st) == IDEM_ANSWERED)
 		return 0;
+	db_set_commit_hook(c->db, mark_committed, &st);
 	rc = fn(c);
+	db_set_commit_hook(c->db, NULL, NULL);
 	if (db_in_tx(c->db))
 		db_rollback(c->db);
 	finish(c, &st, rc);

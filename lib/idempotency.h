@@ -23,8 +23,11 @@
  * a key fn simply runs). A replay, a 409 and a 422 are answered here
  * without calling fn. After fn, its response is stored for replay unless
  * it is a 5xx, in which case the key is released so a retry runs again.
- * The claim and the store run outside fn's transaction; fn must not
- * leave one open. Returns what fn returns, or 0 when answered here.
+ * The claim and the store run outside fn's transaction, but the claim is
+ * marked 'committed' inside it (a commit hook), so if the process dies
+ * between fn's commit and the store, a retry answers 409
+ * idempotency_reply_lost instead of doing the work again. fn must not
+ * leave a transaction open. Returns what fn returns, or 0 when answered.
  */
 int	idem_run(struct ctx *, int (*fn)(struct ctx *));
 

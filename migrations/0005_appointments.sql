@@ -79,7 +79,7 @@ CREATE TABLE idempotency_keys (
 	user_id		CHAR(26) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
 	idem_key	VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
 	request_hash	BINARY(32) NOT NULL,
-	state		ENUM('running','done') NOT NULL,
+	state		ENUM('running','committed','done') NOT NULL,
 	resp_status	SMALLINT NULL,
 	resp_type	VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL,
 	resp_body	MEDIUMTEXT NULL,

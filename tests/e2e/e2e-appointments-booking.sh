@@ -130,6 +130,19 @@ is "$(appt_counts)" "$before" "  nothing done"
 sql "UPDATE idempotency_keys SET claimed_at = NOW(6) - INTERVAL 5 MINUTE WHERE user_id='$PAT' AND idem_key='book-2'"
 as "$PAT_TOK" POST /api/v1/appointments "$B2" -H 'Idempotency-Key: book-2'
 is "$STATUS" 201 "an abandoned claim (crash) is taken over"
+is "$(sql "SELECT state FROM idempotency_keys WHERE user_id='$PAT' AND idem_key='book-2'")" done \
+	"the claim ends 'done' with the reply stored"
+# A crash after the command committed but before its reply was stored
+# leaves the claim 'committed' (marked in the command's own transaction):
+# a retry must not run the booking again, however old the claim.
+sql "UPDATE idempotency_keys SET state = 'committed', resp_status = NULL, resp_type = NULL,
+	resp_body = NULL, claimed_at = NOW(6) - INTERVAL 5 MINUTE
+	WHERE user_id='$PAT' AND idem_key='book-2'"
+before=$(appt_counts)
+as "$PAT_TOK" POST /api/v1/appointments "$B2" -H 'Idempotency-Key: book-2'
+is "$STATUS" 409 "committed claim without a stored reply: 409, not a second run"
+like "$BODY" '"code":"idempotency_reply_lost"' "  says the reply was lost"
+is "$(appt_counts)" "$before" "  nothing done again"
 sql "UPDATE idempotency_keys SET created_at = NOW(6) - INTERVAL 25 HOUR WHERE user_id='$PAT' AND idem_key='book-1'"
 as "$PAT_TOK" POST /api/v1/appointments "$B" -H 'Idempotency-Key: book-1'
 is "$STATUS" 409 "after 24 h the key is new: the booking runs again (and overlaps itself)"
