@@ -331,7 +331,10 @@ run(struct db *db, const char *sql, const struct db_param *p, size_t n,
 		goto fail;
 	}
 fail:
-	if (db->err != ER_DUP_ENTRY && db->err != ER_DUP_ENTRY_WITH_KEY_NAME)
+	/* Duplicates and deadlocks are answers the caller handles, not faults. */
+	if (db->err == ER_LOCK_DEADLOCK || db->err == ER_LOCK_WAIT_TIMEOUT)
+		log_warnx("db: statement failed: %u %s", db->err, db->errmsg);
+	else if (db->err != ER_DUP_ENTRY && db->err != ER_DUP_ENTRY_WITH_KEY_NAME)
 		log_errx("db: statement failed: %u %s", db->err, db->errmsg);
 	if (is_gone(db->err) && db->is_in_tx) {
 		int rc = classify(db);

@@ -28,6 +28,7 @@
 
 /* Stale throttle rows deleted per successful sign-in. */
 #define PURGE_PER_LOGIN	20
+#define LOGIN_TX_TRIES	3
 
 struct auth_login_req {
 	struct jv	 email;
@@ -130,7 +131,7 @@ login_commit(struct ctx *c, const struct user_row *u, const struct thr_key *k,
 	struct json_object	*meta = NULL;
 	unsigned long long	 n = 0;
 	int64_t			 now = utc_now();
-	int			 rc;
+	int			 rc = DB_ERROR, tries;
 
 	if (rehash != NULL) {
 		meta = json_object_new_object();
@@ -139,18 +140,28 @@ login_commit(struct ctx *c, const struct user_row *u, const struct thr_key *k,
 	login_audit(&e, u->id, AUDIT_SUCCESS, "login succeeded", meta);
 	e.actor_role = role_name(u->role);
 	e.entity_id = sid;
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = session_create(c, u->id, token, sid, expires)) == DB_OK &&
-	    (rehash == NULL || (rc = store_user_set_password(c->db, u->id,
-	    rehash, u->password_hash, now, &n)) == DB_OK) &&
-	    (rc = throttle_success(c, k, NKEYS)) == DB_OK &&
-	    (rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
-	json_object_put(meta);
-	if (rc != DB_OK) {
+	/*
+	 * Concurrent logins to one account contend for its user and
+	 * throttle rows; a deadlock victim runs the whole transaction again
+	 * (a fresh token each time).
+	 */
+	for (tries = 0; tries < LOGIN_TX_TRIES; tries++) {
+		if ((rc = db_begin(c->db)) == DB_OK &&
+		    (rc = session_create(c, u->id, token, sid, expires)) == DB_OK &&
+		    (rehash == NULL || (rc = store_user_set_password(c->db, u->id,
+		    rehash, u->password_hash, now, &n)) == DB_OK) &&
+		    (rc = throttle_success(c, k, NKEYS)) == DB_OK &&
+		    (rc = audit_append(c, &e)) == DB_OK)
+			rc = db_commit(c->db);
+		if (rc == DB_OK)
+			break;
 		db_rollback(c->db);
-		return rc;
+		if (rc != DB_DEADLOCK)
+			break;
 	}
+	json_object_put(meta);
+	if (rc != DB_OK)
+		return rc;
 	/* Housekeeping on its own, so its range lock never joins the above. */
 	if (store_thr_purge(c->db, now, PURGE_PER_LOGIN) != DB_OK)
 		log_warnx("login: purging throttle rows failed");
