@@ -206,6 +206,49 @@ t_pol_action_names(void **state)
 	assert_string_equal(pol_action_name(POL__MAX), "unknown");
 }
 
+static void
+t_pol_contact_and_unlisted(void **state)
+{
+	(void)state;
+	/* A patient's phone changes only through PATCH /me (re-authenticated). */
+	assert_int_equal(pol_check(ROLE_PATIENT, POL_PATIENT_CONTACT_UPDATE,
+	    &self), POL_DENY);
+	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_CONTACT_UPDATE,
+	    &team), POL_DENY);
+	assert_int_equal(pol_check(ROLE_STAFF, POL_PATIENT_CONTACT_UPDATE,
+	    &none), POL_ALLOW);
+	/* Unverified providers: themselves, staff and admin; others see 404. */
+	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PROVIDER_READ_UNLISTED,
+	    &self), POL_ALLOW);
+	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PROVIDER_READ_UNLISTED,
+	    &none), POL_HIDE);
+	assert_int_equal(pol_check(ROLE_PATIENT, POL_PROVIDER_READ_UNLISTED,
+	    &none), POL_HIDE);
+	assert_int_equal(pol_check(ROLE_ADMIN, POL_PROVIDER_READ_UNLISTED,
+	    &none), POL_ALLOW);
+}
+
+static void
+t_pol_appointments(void **state)
+{
+	(void)state;
+	/* Patients book for themselves only; staff for anyone. */
+	assert_int_equal(pol_check(ROLE_PATIENT, POL_APPT_BOOK, &self), POL_ALLOW);
+	assert_int_equal(pol_check(ROLE_PATIENT, POL_APPT_BOOK, &none), POL_DENY);
+	assert_int_equal(pol_check(ROLE_STAFF, POL_APPT_BOOK, &none), POL_ALLOW);
+	assert_int_equal(pol_check(ROLE_AUDITOR, POL_APPT_BOOK, &self), POL_DENY);
+	/* Another patient's appointment is 404, not 403. */
+	assert_int_equal(pol_check(ROLE_PATIENT, POL_APPT_READ, &none), POL_HIDE);
+	assert_int_equal(pol_check(ROLE_PROVIDER, POL_APPT_READ, &self), POL_ALLOW);
+	/* Only staff and admin override availability; no-show is not the patient's. */
+	assert_int_equal(pol_check(ROLE_PATIENT, POL_APPT_OVERRIDE, &self), POL_DENY);
+	assert_int_equal(pol_check(ROLE_STAFF, POL_APPT_OVERRIDE, &none), POL_ALLOW);
+	assert_int_equal(pol_check(ROLE_PATIENT, POL_APPT_NO_SHOW, &self), POL_DENY);
+	assert_int_equal(pol_check(ROLE_PROVIDER, POL_APPT_NO_SHOW, &self), POL_ALLOW);
+	/* Auditors do not see the appointment lists. */
+	assert_int_equal(pol_check(ROLE_AUDITOR, POL_APPT_LIST, NULL), POL_DENY);
+}
+
 int
 main(void)
 {
@@ -222,6 +265,8 @@ main(void)
 		cmocka_unit_test(t_role_names),
 		cmocka_unit_test(t_role_parse_bad),
 		cmocka_unit_test(t_pol_action_names),
+		cmocka_unit_test(t_pol_contact_and_unlisted),
+		cmocka_unit_test(t_pol_appointments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
