@@ -66,15 +66,13 @@ audit_append_read(struct ctx *c, const char *entity_type,
 	e.patient_id = patient_id;
 	e.outcome = AUDIT_SUCCESS;
 	e.summary = summary;
-	if (n != 1) {
-		meta = json_object_new_object();
-		list = json_object_new_array();
-		for (i = 0; i < n && i < AUDIT_READ_MAX_IDS; i++)
-			json_object_array_add(list, json_object_new_string(ids[i]));
-		jset(meta, "ids", list);
-		jset_int(meta, "count", (long long)n);
-		e.metadata = meta;
-	}
+	meta = json_object_new_object();
+	list = json_object_new_array();
+	for (i = 0; i < n && i < AUDIT_READ_MAX_IDS; i++)
+		json_object_array_add(list, json_object_new_string(ids[i]));
+	jset(meta, "ids", list);
+	jset_int(meta, "count", (long long)n);
+	e.metadata = meta;
 	rc = audit_append(c, &e);
 	json_object_put(meta);
 	return rc;

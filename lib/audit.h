@@ -39,8 +39,8 @@ int	audit_append(struct ctx *, const struct audit_entry *);
 
 /*
  * Record a read of PHI: one row per request, however many records it
- * read. n == 1: entity_id is ids[0]; otherwise entity_id is NULL and
- * metadata is {"ids":[...],"count":n} (at most AUDIT_READ_MAX_IDS ids).
+ * read: metadata is {"ids":[...],"count":n} (at most AUDIT_READ_MAX_IDS
+ * ids), and entity_id is ids[0] when n == 1, else NULL.
  * patient_id is whose records they are (NULL if several patients);
  * summary a fixed phrase. Returns an enum db_rc.
  */

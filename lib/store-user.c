@@ -43,7 +43,9 @@ static const char SQL_PROVIDER_GET[] =
 
 static const char SQL_USER_UPDATE_PROFILE[] =
     "UPDATE users SET full_name = COALESCE(?, full_name),"
-    " phone = IF(? = 1, ?, phone), updated_at = ? WHERE id = ?";
+    " phone = IF(? = 1, ?, phone),"
+    " email = COALESCE(?, email), email_norm = COALESCE(?, email_norm),"
+    " updated_at = ? WHERE id = ?";
 
 static const char SQL_CARE_TEAM_HAS[] =
     "SELECT 1 FROM care_team c JOIN provider_profiles p"
@@ -209,12 +211,14 @@ store_provider_get(struct db *db, struct arena *a, const char *user_id,
 }
 
 int
-store_user_update_profile(struct db *db, const char *id, const char *full_name,
-    int phone_set, const char *phone, int64_t now, unsigned long long *affected)
+store_user_update_profile(struct db *db, struct arena *a, const char *id,
+    const char *full_name, int phone_set, const char *phone, const char *email,
+    int64_t now, unsigned long long *affected)
 {
 	return db_exec(db, SQL_USER_UPDATE_PROFILE, DB_ARGS(DB_TEXT(full_name),
-	    DB_INT(phone_set != 0), DB_TEXT(phone), DB_TIME(now), DB_TEXT(id)),
-	    affected);
+	    DB_INT(phone_set != 0), DB_TEXT(phone), DB_TEXT(email),
+	    DB_TEXT(email ? user_email_norm(a, email) : NULL), DB_TIME(now),
+	    DB_TEXT(id)), affected);
 }
 
 int

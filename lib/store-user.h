@@ -68,12 +68,13 @@ int	store_provider_get(struct db *, struct arena *, const char *user_id,
 	    struct provider_row *, int *found);
 
 /*
- * Change a user's full_name (NULL: keep) and phone (only when phone_set;
- * NULL clears it). *affected (may be NULL) gets the rows changed.
+ * Change a user's full_name and email (NULL: keep) and phone (only when
+ * phone_set; NULL clears it). *affected (may be NULL) gets the rows
+ * changed. DB_DUPLICATE if the new email is taken.
  */
-int	store_user_update_profile(struct db *, const char *id,
-	    const char *full_name, int phone_set, const char *phone, int64_t now,
-	    unsigned long long *affected);
+int	store_user_update_profile(struct db *, struct arena *, const char *id,
+	    const char *full_name, int phone_set, const char *phone,
+	    const char *email, int64_t now, unsigned long long *affected);
 /*
  * Whether provider_id is on patient_id's care team and verified (one who
  * must be verified again, after a license change, counts as off the team

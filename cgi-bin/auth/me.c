@@ -11,7 +11,6 @@
 #include "lib/user-view.h"
 #include "lib/valid.h"
 #include "cgi-bin/auth/auth.h"
-#include "cgi-bin/auth/store-admin.h"
 
 struct auth_me_patch_req {
 	struct jv	 full_name;
@@ -142,9 +141,9 @@ auth_me_patch(struct ctx *c)
 	e.summary = "own account updated";
 	e.metadata = changed_fields(&r);
 	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = store_user_update_contact(c->db, c->arena, u.id,
+	    (rc = store_user_update_profile(c->db, c->arena, u.id,
 	    r.full_name.s, r.phone.is_set, r.phone.s, r.email.s,
-	    utc_now())) == DB_OK && (rc = audit_append(c, &e)) == DB_OK)
+	    utc_now(), NULL)) == DB_OK && (rc = audit_append(c, &e)) == DB_OK)
 		rc = db_commit(c->db);
 	json_object_put(e.metadata);
 	if (rc != DB_OK) {

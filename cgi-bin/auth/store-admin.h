@@ -5,7 +5,6 @@
 #include <stdint.h>
 
 #include "lib/db.h"
-#include "lib/mem.h"
 
 /* Set users.is_disabled; *affected is 1 if the user exists. */
 int	store_user_set_disabled(struct db *, const char *id, int is_disabled,
@@ -13,12 +12,5 @@ int	store_user_set_disabled(struct db *, const char *id, int is_disabled,
 /* Mark a provider verified (keeps the first verification time); *affected 1 if a provider. */
 int	store_provider_verify(struct db *, const char *id, int64_t now,
 	    unsigned long long *affected);
-/*
- * Update the given fields of a user (NULL: unchanged; phone_set with
- * phone NULL clears it). DB_DUPLICATE if the new email is taken.
- */
-int	store_user_update_contact(struct db *, struct arena *, const char *id,
-	    const char *full_name, int phone_set, const char *phone,
-	    const char *email, int64_t now);
 
 #endif

@@ -59,24 +59,6 @@ patient_json(const struct patient_rec *r)
 	return o;
 }
 
-/* The read of patient records, audited; ids may be NULL. Returns an enum db_rc. */
-static int
-audit_read(struct ctx *c, const char *id, const char *patient_id,
-    const char *summary, struct json_object *meta)
-{
-	struct audit_entry	 e;
-
-	memset(&e, 0, sizeof(e));
-	e.action = "read";
-	e.entity_type = "patient";
-	e.entity_id = id;
-	e.patient_id = patient_id;
-	e.outcome = AUDIT_SUCCESS;
-	e.summary = summary;
-	e.metadata = meta;
-	return audit_append(c, &e);
-}
-
 /* Search terms from q: name or email containing it, or exactly the MRN or birth date. */
 static void
 patient_filter_from(struct ctx *c, const char *q, struct patient_filter *f)
@@ -104,7 +86,7 @@ static int
 search_reply(struct ctx *c, const struct patient_rec *rows, size_t n,
     const struct page *pg)
 {
-	struct json_object	*data, *meta;
+	struct json_object	*data;
 	const char		**ids, *next = NULL;
 	size_t			 i, shown;
 	int			 rc;
@@ -113,11 +95,9 @@ search_reply(struct ctx *c, const struct patient_rec *rows, size_t n,
 	ids = arena_alloc(c->arena, (shown + 1) * sizeof(*ids));
 	for (i = 0; i < shown; i++)
 		ids[i] = rows[i].id;
-	meta = records_ids_meta("ids", ids, shown);
-	/* One row per request; the ids name the patient when there is one. */
-	rc = audit_read(c, shown == 1 ? ids[0] : NULL, shown == 1 ? ids[0] :
-	    NULL, "patient search", meta);
-	json_object_put(meta);
+	/* One row per request; it names the patient when there is one. */
+	rc = audit_append_read(c, "patient", ids, shown, shown == 1 ? ids[0] :
+	    NULL, "patient search");
 	if (rc != DB_OK) {
 		problem_unavailable(c);
 		return 0;
@@ -177,6 +157,7 @@ int
 records_patient_get(struct ctx *c)
 {
 	struct patient_rec	 r;
+	const char		*ids[1];
 
 	if (!id_is_valid(c->cap[0])) {
 		problem(c, 404, "not_found", "no such record");
@@ -185,7 +166,9 @@ records_patient_get(struct ctx *c)
 	if (!records_patient_allowed(c, POL_PATIENT_READ, c->cap[0], "read",
 	    "patient", NULL) || !patient_load(c, &r))
 		return 0;
-	if (audit_read(c, r.id, r.id, "patient profile read", NULL) != DB_OK) {
+	ids[0] = r.id;
+	if (audit_append_read(c, "patient", ids, 1, r.id,
+	    "patient profile read") != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}
@@ -254,8 +237,8 @@ patient_write(struct ctx *c, const char *id,
 	if ((rc = db_begin(c->db)) != DB_OK)
 		return rc;
 	if (((!q->full_name.is_set && !q->phone.is_set) ||
-	    (rc = store_user_update_profile(c->db, id, q->full_name.s,
-	    q->phone.is_set, q->phone.s, utc_now(), NULL)) == DB_OK) &&
+	    (rc = store_user_update_profile(c->db, c->arena, id,
+	    q->full_name.s, q->phone.is_set, q->phone.s, NULL, utc_now(), NULL)) == DB_OK) &&
 	    (rc = store_patient_update(c->db, id, ch)) == DB_OK &&
 	    (rc = audit_append(c, &e)) == DB_OK)
 		rc = db_commit(c->db);

@@ -185,7 +185,7 @@ provider_write(struct ctx *c, const struct provider_rec *r,
 	if ((rc = db_begin(c->db)) != DB_OK)
 		return rc;
 	if ((!q->full_name.is_set || (rc = store_user_update_profile(c->db,
-	    r->id, q->full_name.s, 0, NULL, utc_now(), NULL)) == DB_OK) &&
+	    c->arena, r->id, q->full_name.s, 0, NULL, NULL, utc_now(), NULL)) == DB_OK) &&
 	    (rc = store_provider_update(c->db, r->id, ch)) == DB_OK &&
 	    (rc = audit_append(c, &e)) == DB_OK)
 		rc = db_commit(c->db);
