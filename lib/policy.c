@@ -66,7 +66,6 @@ static const struct pol_rule rules[POL__MAX] = {
 	{ POL_APPT_CANCEL, "appointment.cancel", S | AD, P | PR, 0, 0 },
 	{ POL_APPT_NO_SHOW, "appointment.no_show", S | AD, PR, 0, 0 },
 	{ POL_APPT_COMPLETE, "appointment.complete", S | AD, PR, 0, 0 },
-	/* -- rules: appointments -- */
 };
 
 enum pol_decision

@@ -51,7 +51,6 @@ enum pol_action {
 	POL_APPT_CANCEL,
 	POL_APPT_NO_SHOW,
 	POL_APPT_COMPLETE,
-	/* -- actions: appointments -- */
 	POL__MAX,
 };
 

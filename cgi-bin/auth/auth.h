@@ -51,16 +51,13 @@ int	auth_sessions_revoke(struct ctx *);
 int	auth_password_change(struct ctx *);
 int	auth_password_forgot(struct ctx *);
 int	auth_password_reset(struct ctx *);
-/* -- handlers: auth-login -- */
 int	auth_mfa_setup(struct ctx *);
 int	auth_mfa_enable(struct ctx *);
 int	auth_mfa_disable(struct ctx *);
-/* -- handlers: auth-mfa -- */
 int	auth_me_patch(struct ctx *);
 int	auth_users_create(struct ctx *);
 int	auth_users_disable(struct ctx *);
 int	auth_users_enable(struct ctx *);
 int	auth_users_verify(struct ctx *);
-/* -- handlers: auth-admin -- */
 
 #endif
