@@ -115,19 +115,28 @@ is "$(sql "SELECT COUNT(*) FROM audit_log WHERE CONCAT(summary, IFNULL(metadata,
 # Timing: both paths run one argon2 verification. Medians of 7, after a
 # warm-up that lets each worker process make its dummy hash.
 for i in 1 2 3 4; do try_login "$(uniq_email)" "$WRONG"; done
-t_wrong=() t_unknown=()
-for i in 1 2 3 4 5 6 7; do
-	t_wrong+=("$(curl -s -o /dev/null -w '%{time_total}' -X POST -H 'Content-Type: application/json' \
-		--data-binary "$(body "$A_EMAIL" "$WRONG")" "$BASE/api/v1/auth/login")")
-	t_unknown+=("$(curl -s -o /dev/null -w '%{time_total}' -X POST -H 'Content-Type: application/json' \
-		--data-binary "$(body "$(uniq_email)" "$WRONG")" "$BASE/api/v1/auth/login")")
-	# never let A reach the lock here
-	((i % 3 == 0)) && try_login "$A_EMAIL" "$PW"
-done
-m_wrong=$(printf '%s\n' "${t_wrong[@]}" | median)
-m_unknown=$(printf '%s\n' "${t_unknown[@]}" | median)
-diag "median wrong password ${m_wrong}s, unknown email ${m_unknown}s"
-ok "$(awk -v a="$m_wrong" -v b="$m_unknown" 'BEGIN { r = a / b; exit !(r > 0.67 && r < 1.5) }'; echo $?)" \
+# measure_paths: medians of 7 interleaved timings of each path, into
+# m_wrong and m_unknown.
+measure_paths() {
+	local i t_wrong=() t_unknown=()
+	for i in 1 2 3 4 5 6 7; do
+		t_wrong+=("$(curl -s -o /dev/null -w '%{time_total}' -X POST -H 'Content-Type: application/json' \
+			--data-binary "$(body "$A_EMAIL" "$WRONG")" "$BASE/api/v1/auth/login")")
+		t_unknown+=("$(curl -s -o /dev/null -w '%{time_total}' -X POST -H 'Content-Type: application/json' \
+			--data-binary "$(body "$(uniq_email)" "$WRONG")" "$BASE/api/v1/auth/login")")
+		# never let A reach the lock here
+		((i % 3 == 0)) && try_login "$A_EMAIL" "$PW"
+	done
+	m_wrong=$(printf '%s\n' "${t_wrong[@]}" | median)
+	m_unknown=$(printf '%s\n' "${t_unknown[@]}" | median)
+	diag "median wrong password ${m_wrong}s, unknown email ${m_unknown}s"
+}
+same_time() { awk -v a="$m_wrong" -v b="$m_unknown" 'BEGIN { r = a / b; exit !(r > 0.67 && r < 1.5) }'; }
+measure_paths
+# One load spike on a shared CI machine must not decide it: measure again
+# before judging; a real difference shows in both rounds.
+same_time || measure_paths
+ok "$(same_time; echo $?)" \
 	"unknown email and wrong password take the same time (ratio within 1.5)"
 
 try_login "$A_EMAIL" "$PW"
