@@ -18,13 +18,6 @@
 #define CTX_MAX_CAPS	4
 #define CTX_MAX_ERRORS	32
 
-struct actor {
-	int		 is_authenticated;
-	char		 user_id[ID_LEN + 1];
-	enum role	 role;
-	char		 session_id[ID_LEN + 1];
-};
-
 struct problem_error {
 	const char	*field;
 	const char	*message;

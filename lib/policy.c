@@ -12,6 +12,12 @@
  * admin manage care teams. Providers not yet verified (or disabled) are
  * hidden from everyone but themselves, staff and admin. Only a verified
  * provider counts as on a care team (store_care_team_has).
+ *
+ * A provider who is not verified (never, or no longer, after a licence
+ * change) holds no clinical rights at all: every action not marked UNV
+ * below is refused to them, whatever the resource. This is the one
+ * place that rule lives; handlers need not (and must not) repeat it.
+ * Disabled users never get this far: their sessions do not resolve.
  */
 #include "config.h"
 
@@ -33,50 +39,58 @@ struct pol_rule {
 	unsigned	 self;		/* allowed on their own */
 	unsigned	 care_team;	/* allowed when on the care team */
 	int		 is_hidden;	/* deny as 404 */
+	int		 is_open;	/* UNV: open to unverified providers */
 };
 
+#define UNV	1
+
 static const struct pol_rule rules[POL__MAX] = {
-	{ POL_ME_READ, "me.read", ROLES_ALL, 0, 0, 0 },
-	{ POL_ME_UPDATE, "me.update", ROLES_ALL, 0, 0, 0 },
-	{ POL_SESSIONS_MANAGE, "sessions.manage", 0, ROLES_ALL, 0, 1 },
-	{ POL_USER_CREATE, "user.create", AD, 0, 0, 0 },
-	{ POL_USER_DISABLE, "user.disable", AD, 0, 0, 0 },
-	{ POL_USER_VERIFY, "user.verify", AD, 0, 0, 0 },
-	{ POL_PROVIDER_LIST, "provider.list", ROLES_ALL, 0, 0, 0 },
-	{ POL_PROVIDER_READ, "provider.read", ROLES_ALL, 0, 0, 0 },
-	{ POL_PROVIDER_READ_UNLISTED, "provider.read_unlisted", S | AD, PR, 0, 1 },
-	{ POL_PROVIDER_UPDATE, "provider.update", AD, PR, 0, 0 },
-	{ POL_PATIENT_SEARCH, "patient.search", S | AD, 0, 0, 0 },
-	{ POL_PATIENT_READ, "patient.read", S | AD, P, PR, 1 },
-	{ POL_PATIENT_UPDATE, "patient.update", S | AD, P, PR, 1 },
-	{ POL_PATIENT_CONTACT_UPDATE, "patient.contact_update", S | AD, 0, 0, 0 },
-	{ POL_CARETEAM_READ, "care_team.read", S | AD, P, PR, 1 },
-	{ POL_CARETEAM_WRITE, "care_team.write", S | AD, 0, 0, 0 },
-	{ POL_AUDIT_READ, "audit.read", AU | AD, 0, 0, 0 },
-	{ POL_AUDIT_EXPORT, "audit.export", AU, 0, 0, 0 },
-	{ POL_ACCESS_LOG_READ, "access_log.read", 0, P, 0, 0 },
-	{ POL_APPT_AVAIL_READ, "availability.read", S | AD, PR, 0, 0 },
-	{ POL_APPT_AVAIL_WRITE, "availability.write", S | AD, PR, 0, 0 },
-	{ POL_APPT_SLOTS, "slots.read", ROLES_ALL, 0, 0, 0 },
-	{ POL_APPT_BOOK, "appointment.book", S | AD, P, 0, 0 },
-	{ POL_APPT_OVERRIDE, "appointment.override", S | AD, 0, 0, 0 },
-	{ POL_APPT_LIST, "appointment.list", P | PR | S | AD, 0, 0, 0 },
-	{ POL_APPT_READ, "appointment.read", S | AD, P | PR, 0, 1 },
-	{ POL_APPT_RESCHEDULE, "appointment.reschedule", S | AD, P | PR, 0, 0 },
-	{ POL_APPT_CANCEL, "appointment.cancel", S | AD, P | PR, 0, 0 },
-	{ POL_APPT_NO_SHOW, "appointment.no_show", S | AD, PR, 0, 0 },
-	{ POL_APPT_COMPLETE, "appointment.complete", S | AD, PR, 0, 0 },
+	{ POL_ME_READ, "me.read", ROLES_ALL, 0, 0, 0, UNV },
+	{ POL_ME_UPDATE, "me.update", ROLES_ALL, 0, 0, 0, UNV },
+	{ POL_SESSIONS_MANAGE, "sessions.manage", 0, ROLES_ALL, 0, 1, UNV },
+	{ POL_USER_CREATE, "user.create", AD, 0, 0, 0, 0 },
+	{ POL_USER_DISABLE, "user.disable", AD, 0, 0, 0, 0 },
+	{ POL_USER_VERIFY, "user.verify", AD, 0, 0, 0, 0 },
+	{ POL_PROVIDER_LIST, "provider.list", ROLES_ALL, 0, 0, 0, UNV },
+	{ POL_PROVIDER_READ, "provider.read", ROLES_ALL, 0, 0, 0, UNV },
+	{ POL_PROVIDER_READ_UNLISTED, "provider.read_unlisted", S | AD, PR, 0, 1, UNV },
+	{ POL_PROVIDER_UPDATE, "provider.update", AD, PR, 0, 0, UNV },
+	{ POL_PATIENT_SEARCH, "patient.search", S | AD, 0, 0, 0, 0 },
+	{ POL_PATIENT_READ, "patient.read", S | AD, P, PR, 1, 0 },
+	{ POL_PATIENT_UPDATE, "patient.update", S | AD, P, PR, 1, 0 },
+	{ POL_PATIENT_CONTACT_UPDATE, "patient.contact_update", S | AD, 0, 0, 0, 0 },
+	{ POL_CARETEAM_READ, "care_team.read", S | AD, P, PR, 1, 0 },
+	{ POL_CARETEAM_WRITE, "care_team.write", S | AD, 0, 0, 0, 0 },
+	{ POL_AUDIT_READ, "audit.read", AU | AD, 0, 0, 0, 0 },
+	{ POL_AUDIT_EXPORT, "audit.export", AU, 0, 0, 0, 0 },
+	{ POL_ACCESS_LOG_READ, "access_log.read", 0, P, 0, 0, 0 },
+	{ POL_APPT_AVAIL_READ, "availability.read", S | AD, PR, 0, 0, 0 },
+	{ POL_APPT_AVAIL_WRITE, "availability.write", S | AD, PR, 0, 0, 0 },
+	{ POL_APPT_SLOTS, "slots.read", ROLES_ALL, 0, 0, 0, 0 },
+	{ POL_APPT_BOOK, "appointment.book", S | AD, P, 0, 0, 0 },
+	{ POL_APPT_OVERRIDE, "appointment.override", S | AD, 0, 0, 0, 0 },
+	{ POL_APPT_LIST, "appointment.list", P | PR | S | AD, 0, 0, 0, 0 },
+	{ POL_APPT_READ, "appointment.read", S | AD, P | PR, 0, 1, 0 },
+	{ POL_APPT_RESCHEDULE, "appointment.reschedule", S | AD, P | PR, 0, 0, 0 },
+	{ POL_APPT_CANCEL, "appointment.cancel", S | AD, P | PR, 0, 0, 0 },
+	{ POL_APPT_NO_SHOW, "appointment.no_show", S | AD, PR, 0, 0, 0 },
+	{ POL_APPT_COMPLETE, "appointment.complete", S | AD, PR, 0, 0, 0 },
 };
 
 enum pol_decision
-pol_check(enum role role, enum pol_action a, const struct pol_resource *res)
+pol_check(const struct actor *who, enum pol_action a,
+    const struct pol_resource *res)
 {
 	const struct pol_rule	*r;
 	unsigned		 bit;
+	enum role		 role = who->role;
 
-	if ((unsigned)a >= POL__MAX || role <= ROLE_NONE || role >= ROLE__MAX)
+	if ((unsigned)a >= POL__MAX || !who->is_authenticated ||
+	    role <= ROLE_NONE || role >= ROLE__MAX)
 		return POL_DENY;
 	r = &rules[a];
+	if (role == ROLE_PROVIDER && !who->is_verified && !r->is_open)
+		return r->is_hidden ? POL_HIDE : POL_DENY;
 	bit = ROLE_BIT(role);
 	if (r->any & bit)
 		return POL_ALLOW;

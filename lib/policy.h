@@ -5,6 +5,8 @@
 #ifndef CONCIERGE_POLICY_H
 #define CONCIERGE_POLICY_H
 
+#include "lib/id.h"
+
 enum role {
 	ROLE_NONE = 0,
 	ROLE_PATIENT,
@@ -54,6 +56,18 @@ enum pol_action {
 	POL__MAX,
 };
 
+/*
+ * Who is asking: set by session_require from the session, the user and
+ * (for providers) the provider profile, all read in one query.
+ */
+struct actor {
+	int		 is_authenticated;
+	char		 user_id[ID_LEN + 1];
+	enum role	 role;
+	int		 is_verified;	/* providers: verified by an admin */
+	char		 session_id[ID_LEN + 1];
+};
+
 /* What the handler knows about the resource, resolved before asking. */
 struct pol_resource {
 	int	 is_self;	/* the actor is the resource's owner */
@@ -66,8 +80,12 @@ enum pol_decision {
 	POL_HIDE,		/* answer 404: telling would leak existence */
 };
 
-/* Decide for an authenticated role; res may be NULL (no resource). */
-enum pol_decision pol_check(enum role, enum pol_action,
+/*
+ * Decide for an authenticated actor; res may be NULL (no resource). A
+ * provider who is not verified is refused every action the table does
+ * not open to unverified providers (their own account and profile).
+ */
+enum pol_decision pol_check(const struct actor *, enum pol_action,
 	    const struct pol_resource *);
 /* Name of an action for audit rows ("patient.read"). */
 const char *pol_action_name(enum pol_action);

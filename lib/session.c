@@ -67,6 +67,7 @@ session_require(struct ctx *c)
 		log_warnx("session: touch failed");
 	c->actor.is_authenticated = 1;
 	c->actor.role = s.role;
+	c->actor.is_verified = s.is_provider_verified;
 	snprintf(c->actor.user_id, sizeof(c->actor.user_id), "%s", s.user_id);
 	snprintf(c->actor.session_id, sizeof(c->actor.session_id), "%s", s.id);
 	return 0;

@@ -6,10 +6,13 @@
 
 #include "lib/store-session.h"
 
+/* One round trip resolves the token, the user and a provider's verification. */
 static const char SQL_BY_HASH[] =
     "SELECT s.id, s.user_id, u.role, u.is_disabled, s.created_at,"
-    " s.last_seen_at, s.expires_at, s.user_agent, s.ip"
+    " s.last_seen_at, s.expires_at, s.user_agent, s.ip,"
+    " COALESCE(p.is_verified, 0)"
     " FROM sessions s JOIN users u ON u.id = s.user_id"
+    " LEFT JOIN provider_profiles p ON p.user_id = s.user_id"
     " WHERE s.token_hash = ? AND s.revoked_at IS NULL";
 
 static const char SQL_INSERT[] =
@@ -39,10 +42,11 @@ static const char SQL_LIST[] =
 static int
 from_row(struct arena *a, const struct db_row *r, struct session_row *s)
 {
-	long long	 dis;
+	long long	 dis, verified = 0;
 
 	memset(s, 0, sizeof(*s));
-	if (r->ncols != 9 || r->v[0] == NULL || r->v[1] == NULL ||
+	if ((r->ncols != 9 && r->ncols != 10) || r->v[0] == NULL ||
+	    r->v[1] == NULL || (r->ncols == 10 && db_cell_int(r->v[9], &verified) == -1) ||
 	    db_cell_int(r->v[3], &dis) == -1 ||
 	    db_cell_time(r->v[4], &s->created_at) == -1 ||
 	    db_cell_time(r->v[5], &s->last_seen_at) == -1 ||
@@ -52,6 +56,7 @@ from_row(struct arena *a, const struct db_row *r, struct session_row *s)
 	snprintf(s->user_id, sizeof(s->user_id), "%s", r->v[1]);
 	s->role = role_parse(r->v[2]);
 	s->is_user_disabled = dis != 0;
+	s->is_provider_verified = verified != 0;
 	s->user_agent = arena_strdup(a, r->v[7]);
 	s->ip = arena_strdup(a, r->v[8]);
 	return DB_OK;

@@ -14,6 +14,7 @@ struct session_row {
 	char		 user_id[ID_LEN + 1];
 	enum role	 role;
 	int		 is_user_disabled;
+	int		 is_provider_verified;	/* by hash only: 0 if not a provider */
 	int64_t		 created_at;
 	int64_t		 last_seen_at;
 	int64_t		 expires_at;

@@ -120,7 +120,7 @@ target_provider(struct ctx *c, enum pol_action act, const char *verb)
 	int			 found, v, t;
 
 	res.is_self = strcmp(c->actor.user_id, c->cap[0]) == 0;
-	if (pol_check(c->actor.role, act, &res) != POL_ALLOW) {
+	if (pol_check(&c->actor, act, &res) != POL_ALLOW) {
 		audit_deny(c, verb, "availability", c->cap[0], NULL, 0);
 		return -1;
 	}

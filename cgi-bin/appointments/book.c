@@ -97,12 +97,12 @@ book_policy(struct ctx *c, const struct appt_book_req *r, const char **patient)
 	*patient = r->patient_id.is_set ? r->patient_id.s : c->actor.user_id;
 	res.is_self = c->actor.role == ROLE_PATIENT &&
 	    strcmp(*patient, c->actor.user_id) == 0;
-	if (pol_check(c->actor.role, POL_APPT_BOOK, &res) != POL_ALLOW) {
+	if (pol_check(&c->actor, POL_APPT_BOOK, &res) != POL_ALLOW) {
 		audit_deny(c, "create", "appointment", NULL, NULL, 0);
 		return -1;
 	}
 	if (r->override_reason.is_set &&
-	    pol_check(c->actor.role, POL_APPT_OVERRIDE, NULL) != POL_ALLOW) {
+	    pol_check(&c->actor, POL_APPT_OVERRIDE, NULL) != POL_ALLOW) {
 		audit_deny(c, "override", "appointment", NULL, *patient, 0);
 		return -1;
 	}

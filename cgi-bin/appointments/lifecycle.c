@@ -72,11 +72,11 @@ load(struct ctx *c, enum pol_action act, const char *verb, struct appt_row *a)
 	}
 	res.is_self = strcmp(a->patient_id, c->actor.user_id) == 0 ||
 	    strcmp(a->provider_id, c->actor.user_id) == 0;
-	if (pol_check(c->actor.role, POL_APPT_READ, &res) != POL_ALLOW) {
+	if (pol_check(&c->actor, POL_APPT_READ, &res) != POL_ALLOW) {
 		audit_deny(c, verb, "appointment", a->id, a->patient_id, 1);
 		return -1;
 	}
-	if (pol_check(c->actor.role, act, &res) != POL_ALLOW) {
+	if (pol_check(&c->actor, act, &res) != POL_ALLOW) {
 		audit_deny(c, verb, "appointment", a->id, a->patient_id, 0);
 		return -1;
 	}
@@ -158,7 +158,7 @@ reschedule(struct ctx *c)
 	    load(c, POL_APPT_RESCHEDULE, "reschedule", &a) == -1)
 		return 0;
 	if (r.override_reason.is_set &&
-	    pol_check(c->actor.role, POL_APPT_OVERRIDE, NULL) != POL_ALLOW)
+	    pol_check(&c->actor, POL_APPT_OVERRIDE, NULL) != POL_ALLOW)
 		return audit_deny(c, "override", "appointment", a.id, a.patient_id, 0);
 	if (strcmp(a.status, "scheduled") != 0)
 		return conflict(c, "invalid_transition", "only a scheduled visit can be moved");

@@ -87,7 +87,7 @@ appt_get(struct ctx *c)
 	}
 	res.is_self = strcmp(a.patient_id, c->actor.user_id) == 0 ||
 	    strcmp(a.provider_id, c->actor.user_id) == 0;
-	if (pol_check(c->actor.role, POL_APPT_READ, &res) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_APPT_READ, &res) != POL_ALLOW)
 		return audit_deny(c, "read", "appointment", a.id, a.patient_id, 1);
 	if (read_audit(c, a.id, a.patient_id, NULL) != DB_OK) {
 		problem_unavailable(c);
@@ -143,7 +143,7 @@ scope(struct ctx *c, struct appt_query *q, const char *prov, const char *pat)
 {
 	const char	*me = c->actor.user_id;
 
-	if (pol_check(c->actor.role, POL_APPT_LIST, NULL) != POL_ALLOW ||
+	if (pol_check(&c->actor, POL_APPT_LIST, NULL) != POL_ALLOW ||
 	    (c->actor.role == ROLE_PATIENT && pat != NULL && strcmp(pat, me) != 0) ||
 	    (c->actor.role == ROLE_PROVIDER && prov != NULL && strcmp(prov, me) != 0)) {
 		audit_deny(c, "list", "appointment", NULL, NULL, 0);

@@ -217,7 +217,7 @@ appt_slots_get(struct ctx *c)
 	int			 found, verified, tele;
 	int64_t			 earliest;
 
-	if (pol_check(c->actor.role, POL_APPT_SLOTS, NULL) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_APPT_SLOTS, NULL) != POL_ALLOW)
 		return audit_deny(c, "read", "slots", NULL, NULL, 0);
 	if (parse_slots(c, &r) == -1)
 		return 0;

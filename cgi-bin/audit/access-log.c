@@ -66,7 +66,7 @@ audit_access_log_get(struct ctx *c)
 	struct json_object	*data;
 	const char		*next;
 
-	if (pol_check(c->actor.role, POL_ACCESS_LOG_READ, &res) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_ACCESS_LOG_READ, &res) != POL_ALLOW)
 		return audit_deny(c, "read", "access_log", NULL, NULL, 0);
 	if (audit_filter_parse(c, AQ_PAGE, &f) == -1 ||
 	    page_parse(c, &pg) == -1 || audit_pos_parse(c, &pg, &pos) == -1)

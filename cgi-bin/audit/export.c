@@ -58,7 +58,7 @@ audit_export_get(struct ctx *c)
 	struct json_object	*meta;
 	int			 rc;
 
-	if (pol_check(c->actor.role, POL_AUDIT_EXPORT, NULL) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_AUDIT_EXPORT, NULL) != POL_ALLOW)
 		return audit_deny(c, "export", "audit_log", NULL, NULL, 0);
 	if (audit_filter_parse(c, AQ_FROM | AQ_TO, &f) == -1)
 		return 0;

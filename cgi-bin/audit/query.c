@@ -280,7 +280,7 @@ audit_list_get(struct ctx *c)
 	struct json_object	*data, *meta;
 	const char		*next;
 
-	if (pol_check(c->actor.role, POL_AUDIT_READ, NULL) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_AUDIT_READ, NULL) != POL_ALLOW)
 		return audit_deny(c, "read", "audit_log", NULL, NULL, 0);
 	if (audit_filter_parse(c, AQ_FILTERS | AQ_PAGE, &f) == -1 ||
 	    page_parse(c, &pg) == -1 || audit_pos_parse(c, &pg, &pos) == -1)

@@ -36,7 +36,7 @@ audit_verify_get(struct ctx *c)
 	unsigned char		 key[SEAL_KEY_LEN];
 	int			 rc;
 
-	if (pol_check(c->actor.role, POL_AUDIT_READ, NULL) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_AUDIT_READ, NULL) != POL_ALLOW)
 		return audit_deny(c, "verify", "audit_log", NULL, NULL, 0);
 	if (audit_filter_parse(c, 0, &f) == -1)
 		return 0;

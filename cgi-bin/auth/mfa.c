@@ -304,7 +304,7 @@ mfa_begin(struct ctx *c, const char *action, const char *summary,
 	int	 found = 0;
 
 	*fatal = 0;
-	if (pol_check(c->actor.role, POL_ME_UPDATE, NULL) != POL_ALLOW) {
+	if (pol_check(&c->actor, POL_ME_UPDATE, NULL) != POL_ALLOW) {
 		audit_deny(c, action, "user", c->actor.user_id, NULL, 0);
 		return -1;
 	}

@@ -147,7 +147,7 @@ auth_password_change(struct ctx *c)
 	char			*hash;
 	int			 found, refused;
 
-	if (pol_check(c->actor.role, POL_ME_UPDATE, NULL) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_ME_UPDATE, NULL) != POL_ALLOW)
 		return audit_deny(c, "password_change", "user", NULL, NULL, 0);
 	memset(&r, 0, sizeof(r));
 	if (json_parse_body(c, change_fields, &r) == -1)

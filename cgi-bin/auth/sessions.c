@@ -63,7 +63,7 @@ auth_sessions_list(struct ctx *c)
 	int64_t			 now = utc_now(), after;
 	size_t			 n, i;
 
-	if (pol_check(c->actor.role, POL_SESSIONS_MANAGE, &res) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_SESSIONS_MANAGE, &res) != POL_ALLOW)
 		return audit_deny(c, "list", "session", NULL, NULL, 1);
 	if (page_parse(c, &pg) == -1 ||
 	    sessions_cursor(c, &pg, &after, &after_id) == -1)
@@ -105,7 +105,7 @@ auth_sessions_revoke(struct ctx *c)
 	}
 	/* Another user's session is as unknown as one that does not exist. */
 	res.is_self = found && strcmp(owner, c->actor.user_id) == 0;
-	if (pol_check(c->actor.role, POL_SESSIONS_MANAGE, &res) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_SESSIONS_MANAGE, &res) != POL_ALLOW)
 		return audit_deny(c, "revoke", "session", id, NULL, 1);
 	memset(&e, 0, sizeof(e));
 	e.action = "revoke";

@@ -43,7 +43,7 @@ auth_users_create(struct ctx *c)
 	struct provider_row	 pr;
 	struct json_object	*o;
 
-	if (pol_check(c->actor.role, POL_USER_CREATE, NULL) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_USER_CREATE, NULL) != POL_ALLOW)
 		return audit_deny(c, "create", "user", NULL, NULL, 0);
 	if (account_parse(c, admin_roles, &in) == -1)
 		return 0;
@@ -88,7 +88,7 @@ change_user(struct ctx *c, enum user_change ch)
 	struct json_object	*o;
 	int			 found, rc;
 
-	if (pol_check(c->actor.role, changes[ch].action, NULL) != POL_ALLOW)
+	if (pol_check(&c->actor, changes[ch].action, NULL) != POL_ALLOW)
 		return audit_deny(c, changes[ch].audit_action, "user", c->cap[0],
 		    NULL, 0);
 	if (!id_is_valid(c->cap[0]) || store_user_by_id(c->db, c->arena,

@@ -112,7 +112,7 @@ records_patient_allowed(struct ctx *c, enum pol_action act,
 		problem_unavailable(c);
 		return 0;
 	}
-	if ((d = pol_check(c->actor.role, act, res)) == POL_ALLOW)
+	if ((d = pol_check(&c->actor, act, res)) == POL_ALLOW)
 		return 1;
 	audit_deny(c, action, entity_type, patient_id, patient_id,
 	    d == POL_HIDE);

@@ -122,7 +122,7 @@ records_patients_search(struct ctx *c)
 	const char		*q;
 	size_t			 n;
 
-	if (pol_check(c->actor.role, POL_PATIENT_SEARCH, NULL) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_PATIENT_SEARCH, NULL) != POL_ALLOW)
 		return audit_deny(c, "search", "patient", NULL, NULL, 0);
 	/* An error recorded here is answered by page_parse with its own. */
 	(void)records_query_text(c, "q", RECORDS_QUERY_MAX, &q);
@@ -258,12 +258,12 @@ patient_patch_allowed(struct ctx *c, const struct records_patient_patch_req *q)
 	if (!records_patient_allowed(c, POL_PATIENT_READ, c->cap[0], "update",
 	    "patient", &res))
 		return 0;
-	if ((d = pol_check(c->actor.role, POL_PATIENT_UPDATE, &res)) != POL_ALLOW) {
+	if ((d = pol_check(&c->actor, POL_PATIENT_UPDATE, &res)) != POL_ALLOW) {
 		audit_deny(c, "update", "patient", c->cap[0], c->cap[0],
 		    d == POL_HIDE);
 		return 0;
 	}
-	if (q->phone.is_set && pol_check(c->actor.role,
+	if (q->phone.is_set && pol_check(&c->actor,
 	    POL_PATIENT_CONTACT_UPDATE, &res) != POL_ALLOW) {
 		records_forbid(c, "update", "patient", c->cap[0], c->cap[0],
 		    "phone is changed here by staff; patients use PATCH /api/v1/me");

@@ -71,7 +71,7 @@ records_providers_list(struct ctx *c)
 	const char		*q, *next = NULL;
 	size_t			 i, n;
 
-	if (pol_check(c->actor.role, POL_PROVIDER_LIST, NULL) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_PROVIDER_LIST, NULL) != POL_ALLOW)
 		return audit_deny(c, "list", "provider", NULL, NULL, 0);
 	memset(&f, 0, sizeof(f));
 	/* Errors recorded here are answered by page_parse with its own. */
@@ -123,7 +123,7 @@ provider_visible(struct ctx *c, const char *action, struct provider_rec *r)
 		return 1;
 	memset(&res, 0, sizeof(res));
 	res.is_self = strcmp(r->id, c->actor.user_id) == 0;
-	if ((d = pol_check(c->actor.role, POL_PROVIDER_READ_UNLISTED, &res)) ==
+	if ((d = pol_check(&c->actor, POL_PROVIDER_READ_UNLISTED, &res)) ==
 	    POL_ALLOW)
 		return 1;
 	audit_deny(c, action, "provider", r->id, NULL, d == POL_HIDE);
@@ -135,7 +135,7 @@ records_provider_get(struct ctx *c)
 {
 	struct provider_rec	 r;
 
-	if (pol_check(c->actor.role, POL_PROVIDER_READ, NULL) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_PROVIDER_READ, NULL) != POL_ALLOW)
 		return audit_deny(c, "read", "provider", c->cap[0], NULL, 0);
 	if (!provider_visible(c, "read", &r))
 		return 0;
@@ -219,7 +219,7 @@ records_provider_patch(struct ctx *c)
 		return 0;
 	memset(&res, 0, sizeof(res));
 	res.is_self = strcmp(r.id, c->actor.user_id) == 0;
-	if (pol_check(c->actor.role, POL_PROVIDER_UPDATE, &res) != POL_ALLOW)
+	if (pol_check(&c->actor, POL_PROVIDER_UPDATE, &res) != POL_ALLOW)
 		return audit_deny(c, "update", "provider", r.id, NULL, 0);
 	/* A verified license changed by its holder must be verified again. */
 	ch.unverify = res.is_self && r.p.is_verified && ch.license_number != NULL &&

@@ -15,19 +15,44 @@ static const struct pol_resource	 self = { 1, 0 };
 static const struct pol_resource	 team = { 0, 1 };
 static const struct pol_resource	 both = { 1, 1 };
 
+/* pol_check for a signed-in actor of role r (providers verified). */
+static enum pol_decision
+chk(enum role r, enum pol_action a, const struct pol_resource *res)
+{
+	struct actor	 who;
+
+	memset(&who, 0, sizeof(who));
+	who.is_authenticated = 1;
+	who.role = r;
+	who.is_verified = r == ROLE_PROVIDER;
+	return pol_check(&who, a, res);
+}
+
+/* The same provider, not (or no longer) verified. */
+static enum pol_decision
+chk_unverified(enum pol_action a, const struct pol_resource *res)
+{
+	struct actor	 who;
+
+	memset(&who, 0, sizeof(who));
+	who.is_authenticated = 1;
+	who.role = ROLE_PROVIDER;
+	return pol_check(&who, a, res);
+}
+
 static void
 t_pol_patient_read(void **state)
 {
 	(void)state;
 	/* A patient reads their own record, and no one else's (404). */
-	assert_int_equal(pol_check(ROLE_PATIENT, POL_PATIENT_READ, &self),
+	assert_int_equal(chk(ROLE_PATIENT, POL_PATIENT_READ, &self),
 	    POL_ALLOW);
-	assert_int_equal(pol_check(ROLE_PATIENT, POL_PATIENT_READ, &none),
+	assert_int_equal(chk(ROLE_PATIENT, POL_PATIENT_READ, &none),
 	    POL_HIDE);
-	assert_int_equal(pol_check(ROLE_PATIENT, POL_PATIENT_READ, NULL),
+	assert_int_equal(chk(ROLE_PATIENT, POL_PATIENT_READ, NULL),
 	    POL_HIDE);
 	/* Being on a care team means nothing for a patient. */
-	assert_int_equal(pol_check(ROLE_PATIENT, POL_PATIENT_READ, &team),
+	assert_int_equal(chk(ROLE_PATIENT, POL_PATIENT_READ, &team),
 	    POL_HIDE);
 }
 
@@ -35,18 +60,18 @@ static void
 t_pol_provider_read(void **state)
 {
 	(void)state;
-	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_READ, &team),
+	assert_int_equal(chk(ROLE_PROVIDER, POL_PATIENT_READ, &team),
 	    POL_ALLOW);
-	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_READ, &none),
+	assert_int_equal(chk(ROLE_PROVIDER, POL_PATIENT_READ, &none),
 	    POL_HIDE);
-	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_READ, NULL),
+	assert_int_equal(chk(ROLE_PROVIDER, POL_PATIENT_READ, NULL),
 	    POL_HIDE);
 	/* "Self" is a patient's notion; it grants a provider nothing here. */
-	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_READ, &self),
+	assert_int_equal(chk(ROLE_PROVIDER, POL_PATIENT_READ, &self),
 	    POL_HIDE);
-	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_UPDATE, &team),
+	assert_int_equal(chk(ROLE_PROVIDER, POL_PATIENT_UPDATE, &team),
 	    POL_ALLOW);
-	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_UPDATE, &none),
+	assert_int_equal(chk(ROLE_PROVIDER, POL_PATIENT_UPDATE, &none),
 	    POL_HIDE);
 }
 
@@ -54,13 +79,13 @@ static void
 t_pol_staff_admin_read(void **state)
 {
 	(void)state;
-	assert_int_equal(pol_check(ROLE_STAFF, POL_PATIENT_READ, &none),
+	assert_int_equal(chk(ROLE_STAFF, POL_PATIENT_READ, &none),
 	    POL_ALLOW);
-	assert_int_equal(pol_check(ROLE_STAFF, POL_PATIENT_READ, NULL),
+	assert_int_equal(chk(ROLE_STAFF, POL_PATIENT_READ, NULL),
 	    POL_ALLOW);
-	assert_int_equal(pol_check(ROLE_ADMIN, POL_PATIENT_READ, NULL),
+	assert_int_equal(chk(ROLE_ADMIN, POL_PATIENT_READ, NULL),
 	    POL_ALLOW);
-	assert_int_equal(pol_check(ROLE_STAFF, POL_PATIENT_SEARCH, NULL),
+	assert_int_equal(chk(ROLE_STAFF, POL_PATIENT_SEARCH, NULL),
 	    POL_ALLOW);
 }
 
@@ -69,13 +94,13 @@ t_pol_auditor_read(void **state)
 {
 	(void)state;
 	/* The table hides patient records from auditors (is_hidden). */
-	assert_int_equal(pol_check(ROLE_AUDITOR, POL_PATIENT_READ, &none),
+	assert_int_equal(chk(ROLE_AUDITOR, POL_PATIENT_READ, &none),
 	    POL_HIDE);
-	assert_int_equal(pol_check(ROLE_AUDITOR, POL_PATIENT_READ, &both),
+	assert_int_equal(chk(ROLE_AUDITOR, POL_PATIENT_READ, &both),
 	    POL_HIDE);
-	assert_int_equal(pol_check(ROLE_AUDITOR, POL_PATIENT_SEARCH, NULL),
+	assert_int_equal(chk(ROLE_AUDITOR, POL_PATIENT_SEARCH, NULL),
 	    POL_DENY);
-	assert_int_equal(pol_check(ROLE_AUDITOR, POL_AUDIT_READ, NULL),
+	assert_int_equal(chk(ROLE_AUDITOR, POL_AUDIT_READ, NULL),
 	    POL_ALLOW);
 }
 
@@ -86,7 +111,7 @@ t_pol_audit_export(void **state)
 
 	(void)state;
 	for (r = ROLE_NONE; r < ROLE__MAX; r++)
-		assert_int_equal(pol_check(r, POL_AUDIT_EXPORT, &both),
+		assert_int_equal(chk(r, POL_AUDIT_EXPORT, &both),
 		    r == ROLE_AUDITOR ? POL_ALLOW : POL_DENY);
 }
 
@@ -102,7 +127,7 @@ t_pol_admin_only(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
 		for (r = ROLE_NONE; r < ROLE__MAX; r++)
-			assert_int_equal(pol_check(r, acts[i], &both),
+			assert_int_equal(chk(r, acts[i], &both),
 			    r == ROLE_ADMIN ? POL_ALLOW : POL_DENY);
 }
 
@@ -113,14 +138,14 @@ t_pol_sessions(void **state)
 
 	(void)state;
 	for (r = ROLE_PATIENT; r < ROLE__MAX; r++) {
-		assert_int_equal(pol_check(r, POL_SESSIONS_MANAGE, &self),
+		assert_int_equal(chk(r, POL_SESSIONS_MANAGE, &self),
 		    POL_ALLOW);
-		assert_int_equal(pol_check(r, POL_SESSIONS_MANAGE, &team),
+		assert_int_equal(chk(r, POL_SESSIONS_MANAGE, &team),
 		    POL_HIDE);
-		assert_int_equal(pol_check(r, POL_SESSIONS_MANAGE, NULL),
+		assert_int_equal(chk(r, POL_SESSIONS_MANAGE, NULL),
 		    POL_HIDE);
-		assert_int_equal(pol_check(r, POL_ME_READ, NULL), POL_ALLOW);
-		assert_int_equal(pol_check(r, POL_ME_UPDATE, NULL), POL_ALLOW);
+		assert_int_equal(chk(r, POL_ME_READ, NULL), POL_ALLOW);
+		assert_int_equal(chk(r, POL_ME_UPDATE, NULL), POL_ALLOW);
 	}
 }
 
@@ -131,9 +156,9 @@ t_pol_role_none_bad(void **state)
 
 	(void)state;
 	for (a = 0; a < POL__MAX; a++) {
-		assert_int_equal(pol_check(ROLE_NONE, (enum pol_action)a, &both),
+		assert_int_equal(chk(ROLE_NONE, (enum pol_action)a, &both),
 		    POL_DENY);
-		assert_int_equal(pol_check(ROLE_NONE, (enum pol_action)a, NULL),
+		assert_int_equal(chk(ROLE_NONE, (enum pol_action)a, NULL),
 		    POL_DENY);
 	}
 }
@@ -142,11 +167,11 @@ static void
 t_pol_out_of_range_bad(void **state)
 {
 	(void)state;
-	assert_int_equal(pol_check(ROLE__MAX, POL_ME_READ, &both), POL_DENY);
-	assert_int_equal(pol_check((enum role)99, POL_ME_READ, &both), POL_DENY);
-	assert_int_equal(pol_check((enum role)-1, POL_ME_READ, &both), POL_DENY);
-	assert_int_equal(pol_check(ROLE_ADMIN, POL__MAX, &both), POL_DENY);
-	assert_int_equal(pol_check(ROLE_ADMIN, (enum pol_action)-1, &both),
+	assert_int_equal(chk(ROLE__MAX, POL_ME_READ, &both), POL_DENY);
+	assert_int_equal(chk((enum role)99, POL_ME_READ, &both), POL_DENY);
+	assert_int_equal(chk((enum role)-1, POL_ME_READ, &both), POL_DENY);
+	assert_int_equal(chk(ROLE_ADMIN, POL__MAX, &both), POL_DENY);
+	assert_int_equal(chk(ROLE_ADMIN, (enum pol_action)-1, &both),
 	    POL_DENY);
 }
 
@@ -211,20 +236,20 @@ t_pol_contact_and_unlisted(void **state)
 {
 	(void)state;
 	/* A patient's phone changes only through PATCH /me (re-authenticated). */
-	assert_int_equal(pol_check(ROLE_PATIENT, POL_PATIENT_CONTACT_UPDATE,
+	assert_int_equal(chk(ROLE_PATIENT, POL_PATIENT_CONTACT_UPDATE,
 	    &self), POL_DENY);
-	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PATIENT_CONTACT_UPDATE,
+	assert_int_equal(chk(ROLE_PROVIDER, POL_PATIENT_CONTACT_UPDATE,
 	    &team), POL_DENY);
-	assert_int_equal(pol_check(ROLE_STAFF, POL_PATIENT_CONTACT_UPDATE,
+	assert_int_equal(chk(ROLE_STAFF, POL_PATIENT_CONTACT_UPDATE,
 	    &none), POL_ALLOW);
 	/* Unverified providers: themselves, staff and admin; others see 404. */
-	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PROVIDER_READ_UNLISTED,
+	assert_int_equal(chk(ROLE_PROVIDER, POL_PROVIDER_READ_UNLISTED,
 	    &self), POL_ALLOW);
-	assert_int_equal(pol_check(ROLE_PROVIDER, POL_PROVIDER_READ_UNLISTED,
+	assert_int_equal(chk(ROLE_PROVIDER, POL_PROVIDER_READ_UNLISTED,
 	    &none), POL_HIDE);
-	assert_int_equal(pol_check(ROLE_PATIENT, POL_PROVIDER_READ_UNLISTED,
+	assert_int_equal(chk(ROLE_PATIENT, POL_PROVIDER_READ_UNLISTED,
 	    &none), POL_HIDE);
-	assert_int_equal(pol_check(ROLE_ADMIN, POL_PROVIDER_READ_UNLISTED,
+	assert_int_equal(chk(ROLE_ADMIN, POL_PROVIDER_READ_UNLISTED,
 	    &none), POL_ALLOW);
 }
 
@@ -233,20 +258,60 @@ t_pol_appointments(void **state)
 {
 	(void)state;
 	/* Patients book for themselves only; staff for anyone. */
-	assert_int_equal(pol_check(ROLE_PATIENT, POL_APPT_BOOK, &self), POL_ALLOW);
-	assert_int_equal(pol_check(ROLE_PATIENT, POL_APPT_BOOK, &none), POL_DENY);
-	assert_int_equal(pol_check(ROLE_STAFF, POL_APPT_BOOK, &none), POL_ALLOW);
-	assert_int_equal(pol_check(ROLE_AUDITOR, POL_APPT_BOOK, &self), POL_DENY);
+	assert_int_equal(chk(ROLE_PATIENT, POL_APPT_BOOK, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_APPT_BOOK, &none), POL_DENY);
+	assert_int_equal(chk(ROLE_STAFF, POL_APPT_BOOK, &none), POL_ALLOW);
+	assert_int_equal(chk(ROLE_AUDITOR, POL_APPT_BOOK, &self), POL_DENY);
 	/* Another patient's appointment is 404, not 403. */
-	assert_int_equal(pol_check(ROLE_PATIENT, POL_APPT_READ, &none), POL_HIDE);
-	assert_int_equal(pol_check(ROLE_PROVIDER, POL_APPT_READ, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_APPT_READ, &none), POL_HIDE);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_APPT_READ, &self), POL_ALLOW);
 	/* Only staff and admin override availability; no-show is not the patient's. */
-	assert_int_equal(pol_check(ROLE_PATIENT, POL_APPT_OVERRIDE, &self), POL_DENY);
-	assert_int_equal(pol_check(ROLE_STAFF, POL_APPT_OVERRIDE, &none), POL_ALLOW);
-	assert_int_equal(pol_check(ROLE_PATIENT, POL_APPT_NO_SHOW, &self), POL_DENY);
-	assert_int_equal(pol_check(ROLE_PROVIDER, POL_APPT_NO_SHOW, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_APPT_OVERRIDE, &self), POL_DENY);
+	assert_int_equal(chk(ROLE_STAFF, POL_APPT_OVERRIDE, &none), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_APPT_NO_SHOW, &self), POL_DENY);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_APPT_NO_SHOW, &self), POL_ALLOW);
 	/* Auditors do not see the appointment lists. */
-	assert_int_equal(pol_check(ROLE_AUDITOR, POL_APPT_LIST, NULL), POL_DENY);
+	assert_int_equal(chk(ROLE_AUDITOR, POL_APPT_LIST, NULL), POL_DENY);
+}
+
+static void
+t_pol_unverified_provider(void **state)
+{
+	enum pol_action	 a;
+
+	(void)state;
+	/* Their own account and profile stay theirs. */
+	assert_int_equal(chk_unverified(POL_ME_READ, NULL), POL_ALLOW);
+	assert_int_equal(chk_unverified(POL_ME_UPDATE, NULL), POL_ALLOW);
+	assert_int_equal(chk_unverified(POL_SESSIONS_MANAGE, &self), POL_ALLOW);
+	assert_int_equal(chk_unverified(POL_PROVIDER_UPDATE, &self), POL_ALLOW);
+	assert_int_equal(chk_unverified(POL_PROVIDER_READ_UNLISTED, &self),
+	    POL_ALLOW);
+	/* Nothing clinical, even on a care team or as "their" visit. */
+	assert_int_equal(chk_unverified(POL_PATIENT_READ, &team), POL_HIDE);
+	assert_int_equal(chk_unverified(POL_CARETEAM_READ, &both), POL_HIDE);
+	assert_int_equal(chk_unverified(POL_APPT_READ, &both), POL_HIDE);
+	assert_int_equal(chk_unverified(POL_APPT_LIST, NULL), POL_DENY);
+	assert_int_equal(chk_unverified(POL_APPT_CANCEL, &self), POL_DENY);
+	assert_int_equal(chk_unverified(POL_APPT_AVAIL_WRITE, &self), POL_DENY);
+	assert_int_equal(chk_unverified(POL_APPT_SLOTS, NULL), POL_DENY);
+	/* Every action a verified provider may take on a care-team record. */
+	for (a = 0; a < POL__MAX; a++)
+		if (chk(ROLE_PROVIDER, a, &team) == POL_ALLOW &&
+		    a != POL_ME_READ && a != POL_ME_UPDATE &&
+		    a != POL_PROVIDER_LIST && a != POL_PROVIDER_READ)
+			assert_int_not_equal(chk_unverified(a, &team), POL_ALLOW);
+}
+
+static void
+t_pol_signed_out_bad(void **state)
+{
+	struct actor	 who;
+
+	(void)state;
+	memset(&who, 0, sizeof(who));
+	who.role = ROLE_ADMIN;	/* a role without a session counts for nothing */
+	assert_int_equal(pol_check(&who, POL_ME_READ, NULL), POL_DENY);
 }
 
 int
@@ -267,6 +332,8 @@ main(void)
 		cmocka_unit_test(t_pol_action_names),
 		cmocka_unit_test(t_pol_contact_and_unlisted),
 		cmocka_unit_test(t_pol_appointments),
+		cmocka_unit_test(t_pol_unverified_provider),
+		cmocka_unit_test(t_pol_signed_out_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
