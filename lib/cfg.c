@@ -11,6 +11,7 @@
 #include "lib/cfg.h"
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "lib/time.h"
 
 enum cfg_type { CFG_STR, CFG_LONG, CFG_MODE };
 
@@ -51,8 +52,10 @@ static const struct cfg_key keys[] = {
 	L("login.lock_minutes", login_lock_minutes, 15, 1, 10080),
 	L("login.max_failures_hour", login_max_failures_hour, 100, 1, 100000),
 	SECRET("crypto.data_key", crypto_data_key),
+	S("crypto.keys_file", crypto_keys_file, NULL),
 	S("audit.key_file", audit_key_file, NULL),
 	S("mfa.issuer", mfa_issuer, "Concierge"),
+	S("dev.clock_offset_file", dev_clock_offset_file, NULL),
 	L("appointments.min_notice_minutes", appt_min_notice_minutes, 60, 0, 100000),
 	L("appointments.cancel_window_hours", appt_cancel_window_hours, 24, 0, 720),
 };
@@ -155,6 +158,18 @@ cfg_load(struct cfg *c, const char *path)
 		if (cfg_set(c, &keys[i], v) == -1) {
 			log_errx("config: '%s' line %d: bad value for '%s'",
 			    path, lineno, k);
+			goto out;
+		}
+	}
+	if (c->dev_clock_offset_file != NULL) {
+		if (!c->is_dev) {
+			log_errx("config: '%s': dev.clock_offset_file is only "
+			    "allowed with mode = dev", path);
+			goto out;
+		}
+		if (utc_set_offset_file(c->dev_clock_offset_file) == -1) {
+			log_errx("config: '%s': dev.clock_offset_file is too long",
+			    path);
 			goto out;
 		}
 	}

@@ -37,9 +37,12 @@ struct cfg {
 	long	 login_lock_minutes;	/* first lock; doubles after */
 	long	 login_max_failures_hour;
 
-	char	*crypto_data_key;	/* secret: 64 hex digits, AES-256-GCM */
+	char	*crypto_data_key;	/* secret: 64 hex digits, AES-256-GCM, key id 1 */
+	char	*crypto_keys_file;	/* more numbered data keys (lib/vault.h) */
 	char	*audit_key_file;	/* file holding the audit HMAC key */
 	char	*mfa_issuer;
+
+	char	*dev_clock_offset_file;	/* dev only: seconds added to utc_now */
 
 	long	 appt_min_notice_minutes;
 	long	 appt_cancel_window_hours;
