@@ -13,8 +13,19 @@
 /* Size that holds any string these functions write. */
 #define UTC_BUFSZ	40
 
-/* Now, in microseconds since 1970-01-01T00:00:00Z. */
+/*
+ * Now, in microseconds since 1970-01-01T00:00:00Z, plus the dev-mode
+ * clock offset if one is set.
+ */
 int64_t	 utc_now(void);
+/*
+ * Dev mode only (cfg_load enforces it): utc_now adds the signed number
+ * of seconds written in path ("900", "-3600"), re-read whenever the file
+ * changes; an absent file means 0. Tests use it to move every process's
+ * clock at once instead of sleeping. NULL turns it off. 0, or -1 if the
+ * path is too long.
+ */
+int	 utc_set_offset_file(const char *path);
 /*
  * RFC 3339 in UTC: "2026-11-22T14:30:00Z", or with ".ffffff" when
  * with_usec is set. Returns buf.

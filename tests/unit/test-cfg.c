@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "lib/cfg.h"
+#include "lib/time.h"
 
 /* A configuration and the temporary file it was loaded from. */
 struct fixture {
@@ -232,6 +233,18 @@ t_cfg_load_mode_bad(void **state)
 	assert_int_equal(load(f, "mode = dev prod\n"), -1);
 }
 
+/* A shifted clock is a test tool: production refuses it. */
+static void
+t_cfg_dev_clock_bad(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_int_equal(load(f, "dev.clock_offset_file = /tmp/x\n"), -1);
+	assert_int_equal(load(f, "mode = prod\ndev.clock_offset_file = /tmp/x\n"), -1);
+	assert_int_equal(load(f, "mode = dev\ndev.clock_offset_file = /nonexistent/x\n"), 0);
+	(void)utc_set_offset_file(NULL);
+}
+
 static void
 t_cfg_load_syntax_bad(void **state)
 {
@@ -308,6 +321,7 @@ main(void)
 		T(t_cfg_load_range_bad),
 		T(t_cfg_load_nonnumeric_bad),
 		T(t_cfg_load_mode_bad),
+		T(t_cfg_dev_clock_bad),
 		T(t_cfg_load_syntax_bad),
 		T(t_cfg_path_arg),
 		T(t_cfg_path_env),

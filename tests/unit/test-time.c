@@ -5,7 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "lib/time.h"
@@ -252,6 +255,51 @@ t_utc_now(void **state)
 	assert_true(b >= a);
 }
 
+/* write_offset PATH TEXT: replace the offset file (a new inode each time). */
+static void
+write_offset(const char *path, const char *text)
+{
+	char	 tmp[96];
+	FILE	*f;
+
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	assert_non_null(f = fopen(tmp, "w"));
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(rename(tmp, path), 0);
+}
+
+static void
+t_utc_now_offset(void **state)
+{
+	char	 path[] = "/tmp/test-time-offset.XXXXXX";
+	int64_t	 t0, t1;
+	int	 fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) != -1);
+	close(fd);
+	unlink(path);
+	assert_int_equal(utc_set_offset_file(path), 0);
+	/* No file: no offset. */
+	t0 = utc_now();
+	assert_true(llabs(t0 - utc_now()) < 60 * UTC_SEC);
+	write_offset(path, "900\n");
+	t1 = utc_now();
+	assert_true(t1 - t0 >= 900 * UTC_SEC && t1 - t0 < 960 * UTC_SEC);
+	write_offset(path, "-3600");
+	t1 = utc_now();
+	assert_true(t0 - t1 >= 3540 * UTC_SEC && t0 - t1 <= 3600 * UTC_SEC);
+	/* Garbage and absurd values count as no offset. */
+	write_offset(path, "12abc");
+	assert_true(llabs(utc_now() - t0) < 60 * UTC_SEC);
+	write_offset(path, "99999999999");
+	assert_true(llabs(utc_now() - t0) < 60 * UTC_SEC);
+	unlink(path);
+	assert_true(llabs(utc_now() - t0) < 60 * UTC_SEC);
+	assert_int_equal(utc_set_offset_file(NULL), 0);
+}
+
 int
 main(void)
 {
@@ -267,6 +315,7 @@ main(void)
 		cmocka_unit_test(t_utc_parse_date),
 		cmocka_unit_test(t_utc_parse_date_bad),
 		cmocka_unit_test(t_utc_now),
+		cmocka_unit_test(t_utc_now_offset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
