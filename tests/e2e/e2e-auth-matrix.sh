@@ -20,6 +20,12 @@
 # {NEWEMAIL} a fresh address; {PW} a good password; {P1_CLINIC} {P1_PHONE}
 # {PR1_TELE} current values as JSON (writes put back what is there). The
 # logout rows use a fresh session of the role. State is restored at exit.
+#
+# Areas built later add their rows in tests/e2e/matrix.d/NN-<area>.sh,
+# sourced in name order after the actors and the care team are set up:
+# each appends lines to MATRIX (same columns), may add placeholders to
+# SUB, sets PRESENT[<group>]=1 for its groups, and registers its own
+# clean-up with on_exit.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
 # group  role  method path                                          expect  audit body
@@ -364,6 +370,13 @@ PRESENT[core]=1
 present GET /api/v1/auth/sessions && PRESENT[sessions]=1
 present POST /api/v1/auth/password/change && PRESENT[password]=1
 present POST /api/v1/auth/mfa/totp/enable && PRESENT[mfa]=1
+# --- rows of the later areas ---
+shopt -s nullglob
+for f in "$T_LIB_DIR"/matrix.d/*.sh; do
+	# shellcheck source=/dev/null
+	. "$f" || bail "matrix.d/${f##*/} failed"
+done
+shopt -u nullglob
 diag "optional route groups built: ${!PRESENT[*]}"
 
 denied() { sql "SELECT COUNT(*) FROM audit_log WHERE outcome='denied'"; }

@@ -16,7 +16,8 @@
 # STATUS, BODY, HEADERS), header NAME, login. Straight to a worker socket:
 # fcgi (tests/e2e/fcgi-client.py), fcgi_parse. Database: sql, sql_str,
 # counts, delta BEFORE AFTER. Misc: uniq_email, conf_get, on_exit CMD,
-# wait_until SECONDS CMD..., proc_alive, proc_gone, hex_of, need_build.
+# wait_until SECONDS CMD..., proc_alive, proc_gone, hex_of, need_build,
+# clock_shift SECONDS / clock_reset (the dev-mode clock of every process).
 # Globals: BASE ROOT DB_SOCKET DB_NAME CONF SRCDIR BUILD T_TMP PYTHON
 # DEMO_PASSWORD.
 #
@@ -191,6 +192,22 @@ proc_alive() {
 	[[ ${stat:0:1} != [ZX] ]]
 }
 proc_gone() { ! proc_alive "$1"; }
+
+# clock_shift SECONDS: move the clock of every worker and tool of the stack
+# (utc_now reads var/clock-offset, dev mode only) to now + SECONDS; the
+# first call registers clock_reset at exit. Use it instead of sleeping.
+T_CLOCK_SHIFTED=0
+clock_shift() {
+	local f=$ROOT/var/clock-offset
+	[[ $(conf_get dev.clock_offset_file) == "$f" ]] ||
+		bail "the config does not name $f as dev.clock_offset_file"
+	{ printf '%d\n' "$1" >"$f.new" && mv "$f.new" "$f"; } || bail "cannot write $f"
+	if ((!T_CLOCK_SHIFTED)); then
+		T_CLOCK_SHIFTED=1
+		on_exit clock_reset
+	fi
+}
+clock_reset() { rm -f "$ROOT/var/clock-offset"; }
 
 # hex_of STRING: its bytes as upper-case hex (what SQL HEX() prints).
 hex_of() { printf '%s' "$1" | od -An -vtx1 | tr -d ' \n' | tr a-f A-F; }
