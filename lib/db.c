@@ -17,6 +17,10 @@
 #include "lib/mem.h"
 #include "lib/time.h"
 
+/* What a DATETIME(6) column holds: 1000-01-01 to 9999-12-31 23:59:59.999999. */
+#define DB_TIME_MIN	(-30610224000LL * UTC_SEC)
+#define DB_TIME_MAX	(253402300800LL * UTC_SEC - 1)
+
 #define DB_CACHE_MAX	192
 #define DB_MAX_PARAMS	64
 #define DB_CELL_INLINE	256
@@ -279,6 +283,12 @@ bind_params(struct db *db, MYSQL_STMT *st, const struct db_param *p, size_t n)
 			b[i].buffer_length = p[i].len;
 			break;
 		case DB_P_TIME:
+			/* A handler that let an unchecked instant through: refuse it here. */
+			if (p[i].i < DB_TIME_MIN || p[i].i > DB_TIME_MAX) {
+				set_err(db, 0, "time parameter out of range");
+				log_errx("db: parameter %zu is a time outside years 1000-9999", i + 1);
+				return -1;
+			}
 			to_mysql_time(p[i].i, &t[i]);
 			b[i].buffer_type = MYSQL_TYPE_DATETIME;
 			b[i].buffer = &t[i];

@@ -154,13 +154,17 @@ days_in_month(int y, int m)
 	return d[m - 1];
 }
 
+/* Lowest year of API dates, and of what a DATETIME column holds. */
+#define YEAR_API_MIN	1900
+#define YEAR_DB_MIN	1000
+
 static int
-date_part(const char **p, int *y, int *mo, int *d)
+date_part(const char **p, int ymin, int *y, int *mo, int *d)
 {
 	if (digits(p, 4, y) || *(*p)++ != '-' || digits(p, 2, mo) ||
 	    *(*p)++ != '-' || digits(p, 2, d))
 		return -1;
-	if (*y < 1900 || *y > 9999 || *mo < 1 || *mo > 12 || *d < 1 ||
+	if (*y < ymin || *y > 9999 || *mo < 1 || *mo > 12 || *d < 1 ||
 	    *d > days_in_month(*y, *mo))
 		return -1;
 	return 0;
@@ -169,8 +173,26 @@ date_part(const char **p, int *y, int *mo, int *d)
 int
 utc_parse_date(const char *s, int *y, int *m, int *d)
 {
-	if (date_part(&s, y, m, d) == -1 || *s != '\0')
+	if (date_part(&s, YEAR_API_MIN, y, m, d) == -1 || *s != '\0')
 		return -1;
+	return 0;
+}
+
+int
+utc_in_range(int64_t t)
+{
+	return t >= UTC_INSTANT_MIN && t <= UTC_INSTANT_MAX;
+}
+
+int
+utc_add(int64_t t, int64_t delta, int64_t *out)
+{
+	/* Both in range first, so the sum cannot overflow. */
+	if (!utc_in_range(t) || delta > UTC_INSTANT_MAX - UTC_INSTANT_MIN ||
+	    delta < UTC_INSTANT_MIN - UTC_INSTANT_MAX ||
+	    !utc_in_range(t + delta))
+		return -1;
+	*out = t + delta;
 	return 0;
 }
 
@@ -221,24 +243,32 @@ utc_parse(const char *s, int64_t *out)
 {
 	int	 y, mo, d, h, mi, sec, oh, om, sign;
 	long	 usec;
+	int64_t	 t;
 
-	if (date_part(&s, &y, &mo, &d) == -1)
+	if (date_part(&s, YEAR_API_MIN, &y, &mo, &d) == -1)
 		return -1;
 	if (*s != 'T' && *s != 't')
 		return -1;
 	s++;
 	if (time_part(&s, &h, &mi, &sec, &usec) == -1)
 		return -1;
-	*out = to_usec(y, mo, d, h, mi, sec, usec);
-	if (*s == 'Z' || *s == 'z')
-		return s[1] == '\0' ? 0 : -1;
-	if (*s != '+' && *s != '-')
+	t = to_usec(y, mo, d, h, mi, sec, usec);
+	if (*s == 'Z' || *s == 'z') {
+		if (s[1] != '\0')
+			return -1;
+	} else {
+		if (*s != '+' && *s != '-')
+			return -1;
+		sign = *s++ == '+' ? 1 : -1;
+		if (digits(&s, 2, &oh) || *s++ != ':' || digits(&s, 2, &om) ||
+		    *s != '\0' || oh > 23 || om > 59)
+			return -1;
+		t -= sign * ((int64_t)oh * UTC_HOUR + (int64_t)om * UTC_MIN);
+	}
+	/* The range holds for the instant, not for the local date written. */
+	if (!utc_in_range(t))
 		return -1;
-	sign = *s++ == '+' ? 1 : -1;
-	if (digits(&s, 2, &oh) || *s++ != ':' || digits(&s, 2, &om) ||
-	    *s != '\0' || oh > 23 || om > 59)
-		return -1;
-	*out -= sign * ((int64_t)oh * UTC_HOUR + (int64_t)om * UTC_MIN);
+	*out = t;
 	return 0;
 }
 
@@ -248,7 +278,7 @@ utc_from_db(const char *s, int64_t *out)
 	int	 y, mo, d, h, mi, sec;
 	long	 usec;
 
-	if (date_part(&s, &y, &mo, &d) == -1 || *s++ != ' ' ||
+	if (date_part(&s, YEAR_DB_MIN, &y, &mo, &d) == -1 || *s++ != ' ' ||
 	    time_part(&s, &h, &mi, &sec, &usec) == -1 || *s != '\0')
 		return -1;
 	*out = to_usec(y, mo, d, h, mi, sec, usec);

@@ -97,6 +97,12 @@ int	appt_windows(struct ctx *, const struct avail *, int64_t from,
 	    int64_t to, struct interval **out, size_t *n);
 /* 1 if [start, end) lies inside the provider's availability, 0 if not, -1 on error. */
 int	appt_within(struct ctx *, const struct avail *, int64_t start, int64_t end);
+/*
+ * The end of a visit of minutes from start into *end, or -1 after a 422
+ * naming duration_minutes when it would end past the last instant we
+ * store (UTC_INSTANT_MAX).
+ */
+int	appt_end_of(struct ctx *, int64_t start, int64_t minutes, int64_t *end);
 /* Parse "HH:MM" (00:00 to 24:00) into minutes. 0 or -1. */
 int	appt_hhmm(const char *, int *minutes);
 /* The JSON view of an appointment (a new object). */

@@ -183,18 +183,31 @@ book_tx(struct ctx *c, struct appt_row *a)
 	return rc;
 }
 
+int
+appt_end_of(struct ctx *c, int64_t start, int64_t minutes, int64_t *end)
+{
+	if (utc_add(start, minutes * UTC_MIN, end) == 0)
+		return 0;
+	ctx_error(c, "duration_minutes",
+	    "makes the visit end after 9999-12-31T23:59:59.999999Z");
+	problem_validation(c);
+	return -1;
+}
+
 static int
 book(struct ctx *c)
 {
 	struct appt_book_req	 r;
 	struct appt_row		 a;
 	const char		*patient;
+	int64_t			 end;
 	int			 rc, tries;
 
 	memset(&r, 0, sizeof(r));
 	if (json_parse_body(c, book_fields, &r) == -1 ||
 	    book_policy(c, &r, &patient) == -1 ||
-	    book_checks(c, &r, r.start_at.i + r.duration_minutes.i * UTC_MIN) == -1)
+	    appt_end_of(c, r.start_at.i, r.duration_minutes.i, &end) == -1 ||
+	    book_checks(c, &r, end) == -1)
 		return 0;
 	memset(&a, 0, sizeof(a));
 	if (id_new(a.id) == -1)
@@ -202,7 +215,7 @@ book(struct ctx *c)
 	a.provider_id = r.provider_id.s;
 	a.patient_id = patient;
 	a.start_at = r.start_at.i;
-	a.end_at = r.start_at.i + r.duration_minutes.i * UTC_MIN;
+	a.end_at = end;
 	a.status = "scheduled";
 	a.visit_type = r.visit_type.s;
 	a.location = r.location.s;

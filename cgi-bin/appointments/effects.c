@@ -55,9 +55,10 @@ notify(struct ctx *c, const struct appt_row *r, enum appt_change ch)
 {
 	const char	*who[2] = { r->patient_id, r->provider_id };
 	const char	*role[2] = { "patient", "provider" };
-	int64_t		 due = r->start_at - UTC_DAY;
-	int		 i, rc;
+	int64_t		 due;
+	int		 i, rc, has_due;
 
+	has_due = utc_add(r->start_at, -UTC_DAY, &due) == 0;
 	if (changes[ch].drops_reminders &&
 	    (rc = store_reminders_drop(c->db, r)) != DB_OK)
 		return rc;
@@ -67,7 +68,7 @@ notify(struct ctx *c, const struct appt_row *r, enum appt_change ch)
 		    payload(c, r, role[i]), 0)) != DB_OK)
 			return rc;
 		/* Booked less than a day ahead: the confirmation is the reminder. */
-		if (changes[ch].has_reminder && due > utc_now() &&
+		if (changes[ch].has_reminder && has_due && due > utc_now() &&
 		    (rc = outbox_enqueue(c->db, OUTBOX_EMAIL, who[i],
 		    "appointment_reminder", payload(c, r, role[i]), due)) != DB_OK)
 			return rc;

@@ -150,7 +150,7 @@ reschedule(struct ctx *c)
 	struct appt_reschedule_req r;
 	struct appt_row		 a;
 	struct json_object	*meta = NULL;
-	int64_t			 old_start, dur;
+	int64_t			 old_start, dur, end;
 	int			 rc, tries;
 
 	memset(&r, 0, sizeof(r));
@@ -165,14 +165,14 @@ reschedule(struct ctx *c)
 	if (inside_window(c, &a))
 		return conflict(c, "cancel_window_passed",
 		    "it is too late to move this visit; call the practice");
-	dur = r.duration_minutes.is_set ? r.duration_minutes.i * UTC_MIN :
-	    a.end_at - a.start_at;
-	if (new_time_ok(c, &a, r.start_at.i, r.start_at.i + dur,
-	    r.override_reason.is_set) == -1)
+	dur = r.duration_minutes.is_set ? r.duration_minutes.i :
+	    (a.end_at - a.start_at) / UTC_MIN;
+	if (appt_end_of(c, r.start_at.i, dur, &end) == -1 ||
+	    new_time_ok(c, &a, r.start_at.i, end, r.override_reason.is_set) == -1)
 		return 0;
 	old_start = a.prev_start_at = a.start_at;
 	a.start_at = r.start_at.i;
-	a.end_at = r.start_at.i + dur;
+	a.end_at = end;
 	a.updated_at = utc_now();
 	if (r.override_reason.is_set) {
 		meta = json_object_new_object();

@@ -18,9 +18,6 @@
 #include "cgi-bin/appointments/appointments.h"
 #include "cgi-bin/appointments/store.h"
 
-#define T_MIN	(-2208988800LL * UTC_SEC)	/* 1900-01-01T00:00:00Z */
-#define T_MAX	(253402300799LL * UTC_SEC)	/* 9999-12-31T23:59:59Z */
-
 static const char *const statuses[] = {
 	"scheduled", "checked_in", "in_session", "completed", "cancelled",
 	"no_show", NULL,
@@ -113,8 +110,9 @@ parse_list(struct ctx *c, struct appt_query *q, const char **prov,
 			ctx_error(c, "status", "must be scheduled, checked_in, in_session, completed, cancelled or no_show");
 		q->status = statuses[i];
 	}
-	q->lo = T_MIN;
-	q->hi = T_MAX;
+	/* Inclusive bounds; hi + 1 and lo - 1 are keyset sentinels, so stay inside. */
+	q->lo = UTC_INSTANT_MIN;
+	q->hi = UTC_INSTANT_MAX - 1;
 	if ((v = http_query(c->req, "from")) != NULL) {
 		if (utc_parse(v, &t) == -1)
 			ctx_error(c, "from", "must be an RFC 3339 time");

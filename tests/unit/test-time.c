@@ -162,6 +162,62 @@ t_utc_format_roundtrip(void **state)
 	}
 }
 
+/* The range holds for the UTC instant, whatever local date is written. */
+static void
+t_utc_parse_range(void **state)
+{
+	const char	*bad[] = {
+		"1900-01-01T00:00:00+00:01",	/* 1899-12-31T23:59:00Z */
+		"1900-01-01T05:00:00+05:01",
+		"9999-12-31T23:59:59-00:01",	/* 10000-01-01T00:00:59Z */
+		"9999-12-31T20:00:00-04:00",
+		"9999-12-31T23:59:59.999999-00:01",
+	};
+	int64_t		 v = 42;
+	size_t		 i;
+
+	(void)state;
+	assert_parse("1900-01-01T00:00:00Z", UTC_INSTANT_MIN);
+	assert_parse("1900-01-01T00:01:00+00:01", UTC_INSTANT_MIN);
+	assert_parse("1900-01-01T00:00:00-01:00", UTC_INSTANT_MIN + UTC_HOUR);
+	assert_parse("9999-12-31T23:59:59.999999Z", UTC_INSTANT_MAX);
+	assert_parse("9999-12-31T23:59:59.999999+00:00", UTC_INSTANT_MAX);
+	assert_parse("9999-12-31T23:00:00+01:00", UTC_INSTANT_MAX + 1 - 2 * UTC_HOUR);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (utc_parse(bad[i], &v) != -1)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_int_equal(v, 42);
+	}
+}
+
+static void
+t_utc_add(void **state)
+{
+	int64_t	 v = 7;
+
+	(void)state;
+	assert_int_equal(utc_in_range(UTC_INSTANT_MIN), 1);
+	assert_int_equal(utc_in_range(UTC_INSTANT_MAX), 1);
+	assert_int_equal(utc_in_range(UTC_INSTANT_MIN - 1), 0);
+	assert_int_equal(utc_in_range(UTC_INSTANT_MAX + 1), 0);
+	assert_int_equal(utc_add(T0, 30 * UTC_MIN, &v), 0);
+	assert_int_equal(v, T0 + 30 * UTC_MIN);
+	assert_int_equal(utc_add(UTC_INSTANT_MAX - 30 * UTC_MIN, 30 * UTC_MIN, &v), 0);
+	assert_int_equal(v, UTC_INSTANT_MAX);
+	v = 7;
+	/* 9999-12-31T23:45:00Z + 30 minutes */
+	assert_int_equal(utc_add(UTC_INSTANT_MAX + 1 - 15 * UTC_MIN, 30 * UTC_MIN,
+	    &v), -1);
+	assert_int_equal(utc_add(UTC_INSTANT_MIN, -1, &v), -1);
+	assert_int_equal(utc_add(UTC_INSTANT_MIN + UTC_DAY, -UTC_DAY, &v), 0);
+	assert_int_equal(v, UTC_INSTANT_MIN);
+	v = 7;
+	assert_int_equal(utc_add(T0, INT64_MAX, &v), -1);
+	assert_int_equal(utc_add(T0, INT64_MIN, &v), -1);
+	assert_int_equal(utc_add(INT64_MAX, -1, &v), -1);
+	assert_int_equal(v, 7);
+}
+
 static void
 t_utc_db(void **state)
 {
@@ -184,6 +240,13 @@ t_utc_db(void **state)
 	assert_int_equal(back, T0 + 500000);
 	assert_int_equal(utc_from_db("2028-02-29 00:00:00", &back), 0);
 	assert_int_equal(back, 1835395200LL * UTC_SEC);
+	/* Whatever the column holds stays readable, older rows included. */
+	assert_int_equal(utc_from_db("1899-12-31 23:59:00.000000", &back), 0);
+	assert_int_equal(back, UTC_INSTANT_MIN - UTC_MIN);
+	assert_int_equal(utc_from_db("1000-01-01 00:00:00", &back), 0);
+	assert_int_equal(back, -30610224000LL * UTC_SEC);
+	assert_int_equal(utc_from_db("9999-12-31 23:59:59.999999", &back), 0);
+	assert_int_equal(back, UTC_INSTANT_MAX);
 }
 
 static void
@@ -194,7 +257,7 @@ t_utc_db_bad(void **state)
 		"2026-11-22 14:30", "2026-11-22  14:30:00", "2026-02-30 00:00:00",
 		"2026-11-22 14:30:00.", "2026-11-22 14:30:00.1234567",
 		"2026-11-22 24:00:00", "0000-00-00 00:00:00",
-		"2026-11-22 14:30:00 ",
+		"2026-11-22 14:30:00 ", "0999-12-31 23:59:59",
 	};
 	int64_t		 v;
 	size_t		 i;
@@ -308,6 +371,8 @@ main(void)
 		cmocka_unit_test(t_utc_parse_offset),
 		cmocka_unit_test(t_utc_parse_leap),
 		cmocka_unit_test(t_utc_parse_bad),
+		cmocka_unit_test(t_utc_parse_range),
+		cmocka_unit_test(t_utc_add),
 		cmocka_unit_test(t_utc_format),
 		cmocka_unit_test(t_utc_format_roundtrip),
 		cmocka_unit_test(t_utc_db),
