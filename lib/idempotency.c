@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "lib/audit.h"
 #include "lib/crypto.h"
 #include "lib/idempotency.h"
 #include "lib/json.h"
@@ -141,6 +142,12 @@ existing(struct ctx *c, struct idem *st, int64_t now)
 	if (strcmp(r->v[1], "running") == 0) {
 		problem(c, 409, "idempotency_in_progress",
 		    "a request with this Idempotency-Key is still running");
+		return IDEM_ANSWERED;
+	}
+	/* A replay shows what the request answered: ask the policy again. */
+	if (strcmp(r->v[1], "done") == 0 &&
+	    pol_check(&c->actor, POL_IDEM_REPLAY, NULL) != POL_ALLOW) {
+		audit_deny(c, "replay", "idempotency_key", NULL, NULL, 0);
 		return IDEM_ANSWERED;
 	}
 	if (strcmp(r->v[1], "committed") == 0) {

@@ -10,14 +10,18 @@
  * changed there only by staff and admin: the patient changes it with
  * PATCH /api/v1/me, which asks for the password. Only staff and
  * admin manage care teams. Providers not yet verified (or disabled) are
- * hidden from everyone but themselves, staff and admin. Only a verified
- * provider counts as on a care team (store_care_team_has).
+ * hidden from everyone but themselves, staff and admin. Only an active
+ * provider (verified and enabled: STORE_PROVIDER_ACTIVE) counts as on a
+ * care team, can be booked or be added to a team (lib/store-user.c).
  *
  * A provider who is not verified (never, or no longer, after a licence
  * change) holds no clinical rights at all: every action not marked UNV
  * below is refused to them, whatever the resource. This is the one
  * place that rule lives; handlers need not (and must not) repeat it.
  * Disabled users never get this far: their sessions do not resolve.
+ * Both are read from the database on every request (session_require),
+ * so a provider whose license changes, or who is disabled, loses access
+ * with their very next request, open session or not.
  */
 #include "config.h"
 
@@ -75,6 +79,11 @@ static const struct pol_rule rules[POL__MAX] = {
 	{ POL_APPT_CANCEL, "appointment.cancel", S | AD, P | PR, 0, 0, 0 },
 	{ POL_APPT_NO_SHOW, "appointment.no_show", S | AD, PR, 0, 0, 0 },
 	{ POL_APPT_COMPLETE, "appointment.complete", S | AD, PR, 0, 0, 0 },
+	/*
+	 * security review (issue 8): a replay is a read of what the request
+	 * answered, so it is refused to whoever lost their rights since.
+	 */
+	{ POL_IDEM_REPLAY, "idempotency.replay", ROLES_ALL, 0, 0, 0, 0 },
 };
 
 enum pol_decision

@@ -53,6 +53,8 @@ enum pol_action {
 	POL_APPT_CANCEL,
 	POL_APPT_NO_SHOW,
 	POL_APPT_COMPLETE,
+	/* security review (issue 8) */
+	POL_IDEM_REPLAY,		/* the stored reply of one's own keyed request */
 	POL__MAX,
 };
 

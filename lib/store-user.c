@@ -49,8 +49,16 @@ static const char SQL_USER_UPDATE_PROFILE[] =
 
 static const char SQL_CARE_TEAM_HAS[] =
     "SELECT 1 FROM care_team c JOIN provider_profiles p"
-    " ON p.user_id = c.provider_id"
-    " WHERE c.patient_id = ? AND c.provider_id = ? AND p.is_verified = 1";
+    " ON p.user_id = c.provider_id JOIN users u ON u.id = c.provider_id"
+    " WHERE c.patient_id = ? AND c.provider_id = ? AND " STORE_PROVIDER_ACTIVE;
+
+static const char SQL_PROVIDER_ACTIVE_LOCK[] =
+    "SELECT " STORE_PROVIDER_ACTIVE " FROM provider_profiles p"
+    " JOIN users u ON u.id = p.user_id WHERE p.user_id = ? LOCK IN SHARE MODE";
+
+static const char SQL_CARE_TEAM_INSERT[] =
+    "INSERT INTO care_team (patient_id, provider_id, added_by, added_at)"
+    " VALUES (?, ?, ?, ?)";
 
 char *
 user_email_norm(struct arena *a, const char *email)
@@ -232,5 +240,33 @@ store_care_team_has(struct db *db, struct arena *a, const char *patient_id,
 	if ((rc = db_query(db, a, SQL_CARE_TEAM_HAS, DB_ARGS(DB_TEXT(patient_id),
 	    DB_TEXT(provider_id)), &res)) == DB_OK)
 		*yes = res.nrows > 0;
+	return rc;
+}
+
+int
+store_care_team_add(struct db *db, struct arena *a, const char *patient_id,
+    const char *provider_id, const char *added_by, int64_t now,
+    enum care_team_add *out)
+{
+	struct db_res	 res;
+	long long	 active = 0;
+	int		 rc;
+
+	*out = CARE_TEAM_INELIGIBLE;
+	if ((rc = db_query(db, a, SQL_PROVIDER_ACTIVE_LOCK,
+	    DB_ARGS(DB_TEXT(provider_id)), &res)) != DB_OK)
+		return rc;
+	if (res.nrows == 0 || db_cell_int(res.rows[0].v[0], &active) == -1 ||
+	    !active)
+		return DB_OK;
+	rc = db_exec(db, SQL_CARE_TEAM_INSERT, DB_ARGS(DB_TEXT(patient_id),
+	    DB_TEXT(provider_id), DB_TEXT(added_by), DB_TIME(now)), NULL);
+	if (rc == DB_DUPLICATE) {
+		/* Only this statement is undone; the transaction goes on. */
+		*out = CARE_TEAM_PRESENT;
+		return DB_OK;
+	}
+	if (rc == DB_OK)
+		*out = CARE_TEAM_ADDED;
 	return rc;
 }

@@ -76,11 +76,37 @@ int	store_user_update_profile(struct db *, struct arena *, const char *id,
 	    const char *full_name, int phone_set, const char *phone,
 	    const char *email, int64_t now, unsigned long long *affected);
 /*
- * Whether provider_id is on patient_id's care team and verified (one who
- * must be verified again, after a license change, counts as off the team
- * until then): *yes 0 or 1.
+ * A provider takes part in care (is listed, can be booked, joins care
+ * teams and counts on them) only while active: verified by an admin and
+ * not disabled. This is that rule as SQL over provider_profiles p joined
+ * to users u; every query that asks it uses this text.
+ */
+#define STORE_PROVIDER_ACTIVE	"(p.is_verified = 1 AND u.is_disabled = 0)"
+
+/*
+ * Whether provider_id is on patient_id's care team and active (one who
+ * must be verified again after a license change, or who is disabled,
+ * counts as off the team until then): *yes 0 or 1.
  */
 int	store_care_team_has(struct db *, struct arena *, const char *patient_id,
 	    const char *provider_id, int *yes);
+
+/* What store_care_team_add did. */
+enum care_team_add {
+	CARE_TEAM_ADDED = 0,
+	CARE_TEAM_PRESENT,	/* already on the team: nothing changed */
+	CARE_TEAM_INELIGIBLE,	/* no such provider, or not active */
+};
+
+/*
+ * The one care-team insert rule, for booking and the records worker
+ * alike: inside the caller's transaction, lock the provider's profile and
+ * user rows (shared, so a license change or a disable waits for this
+ * transaction), then add provider_id to patient_id's team only if the
+ * provider is active. *out says what happened. Returns an enum db_rc.
+ */
+int	store_care_team_add(struct db *, struct arena *, const char *patient_id,
+	    const char *provider_id, const char *added_by, int64_t now,
+	    enum care_team_add *out);
 
 #endif

@@ -13,6 +13,7 @@
 #include "lib/audit.h"
 #include "lib/idempotency.h"
 #include "lib/json.h"
+#include "lib/store-user.h"
 #include "lib/time.h"
 #include "cgi-bin/appointments/appointments.h"
 #include "cgi-bin/appointments/store.h"
@@ -47,22 +48,35 @@ static const struct json_field book_fields[] = {
 };
 #undef F
 
+/*
+ * Whether the provider can take a visit of visit_type: active (verified,
+ * not disabled) and, for video, doing telehealth. 0, or 1 after a 422.
+ */
+static int
+provider_takes(struct ctx *c, int found, int active, int tele,
+    const char *visit_type)
+{
+	if (found && active && (tele || strcmp(visit_type, "video") != 0))
+		return 0;
+	ctx_error(c, "provider_id", !found ? "no such provider" : !active ?
+	    "the provider is not taking appointments" :
+	    "the provider does not take video visits");
+	problem(c, 422, "provider_unavailable", "the provider cannot take this visit");
+	return 1;
+}
+
 int
 appt_lock_and_check(struct ctx *c, const char *provider_id,
     const char *patient_id, int64_t start, int64_t end,
     const char *visit_type, const char *exclude_id)
 {
-	int	 rc, found, verified, tele, busy;
+	int	 rc, found, active, tele, busy;
 
 	if ((rc = store_provider_state(c->db, c->arena, provider_id, 1, &found,
-	    &verified, &tele)) != DB_OK)
+	    &active, &tele)) != DB_OK)
 		return rc;
-	if (!found || !verified || (!tele && strcmp(visit_type, "video") == 0)) {
-		ctx_error(c, "provider_id", !found ? "no such provider" : !verified ?
-		    "the provider is not verified" : "the provider does not take video visits");
-		problem(c, 422, "provider_unavailable", "the provider cannot take this visit");
+	if (provider_takes(c, found, active, tele, visit_type) != 0)
 		return 1;
-	}
 	if ((rc = store_patient_lock(c->db, c->arena, patient_id, &found)) != DB_OK)
 		return rc;
 	if (!found) {
@@ -123,18 +137,14 @@ static int
 book_checks(struct ctx *c, const struct appt_book_req *r, int64_t end)
 {
 	struct avail	 av;
-	int		 found, v, t, in = 0;
+	int		 found, active, tele, in = 0;
 	int64_t		 now = utc_now();
 
 	if (store_provider_state(c->db, c->arena, r->provider_id.s, 0, &found,
-	    &v, &t) != DB_OK)
+	    &active, &tele) != DB_OK)
 		goto fail;
-	if (!found || !v || (!t && r->visit_type.i == 0)) {
-		ctx_error(c, "provider_id", !found ? "no such provider" : !v ?
-		    "the provider is not verified" : "the provider does not take video visits");
-		problem(c, 422, "provider_unavailable", "the provider cannot take this visit");
+	if (provider_takes(c, found, active, tele, r->visit_type.s) != 0)
 		return -1;
-	}
 	if (r->start_at.i <= now) {
 		ctx_error(c, "start_at", "must be in the future");
 		problem_validation(c);
@@ -158,6 +168,24 @@ fail:
 	return -1;
 }
 
+/*
+ * Join the care team by the rule of lib/store-user.h (the provider's rows
+ * are locked and checked already, so it cannot refuse but is asked all
+ * the same). Returns an enum db_rc, or 1 after a 422.
+ */
+static int
+book_care_team(struct ctx *c, const struct appt_row *a)
+{
+	enum care_team_add	 done;
+	int			 rc;
+
+	if ((rc = store_care_team_add(c->db, c->arena, a->patient_id,
+	    a->provider_id, c->actor.user_id, a->created_at, &done)) != DB_OK)
+		return rc;
+	return done == CARE_TEAM_INELIGIBLE ?
+	    provider_takes(c, 1, 0, 1, a->visit_type) : DB_OK;
+}
+
 /* One attempt of the booking transaction. Returns an enum db_rc, or 1 if answered. */
 static int
 book_tx(struct ctx *c, struct appt_row *a)
@@ -173,8 +201,7 @@ book_tx(struct ctx *c, struct appt_row *a)
 	    (rc = appt_lock_and_check(c, a->provider_id, a->patient_id,
 	    a->start_at, a->end_at, a->visit_type, NULL)) == DB_OK &&
 	    (rc = store_appt_insert(c->db, a)) == DB_OK &&
-	    (rc = store_care_team_add(c->db, a->patient_id, a->provider_id,
-	    c->actor.user_id, a->created_at)) == DB_OK &&
+	    (rc = book_care_team(c, a)) == DB_OK &&
 	    (rc = appt_effects(c, a, APPT_BOOKED, meta)) == DB_OK)
 		rc = db_commit(c->db);
 	json_object_put(meta);

@@ -214,7 +214,7 @@ appt_slots_get(struct ctx *c)
 	struct interval		*w, *b;
 	struct json_object	*o;
 	size_t			 nw, nb;
-	int			 found, verified, tele;
+	int			 found, active, tele;
 	int64_t			 earliest;
 
 	if (pol_check(&c->actor, POL_APPT_SLOTS, NULL) != POL_ALLOW)
@@ -222,7 +222,7 @@ appt_slots_get(struct ctx *c)
 	if (parse_slots(c, &r) == -1)
 		return 0;
 	if (store_provider_state(c->db, c->arena, r.provider_id, 0, &found,
-	    &verified, &tele) != DB_OK)
+	    &active, &tele) != DB_OK)
 		goto fail;
 	if (!found) {
 		problem(c, 404, "not_found", "no such provider");
@@ -232,7 +232,8 @@ appt_slots_get(struct ctx *c)
 		goto fail;
 	nw = nb = 0;
 	w = b = NULL;
-	if (found && verified && (appt_windows(c, &av, r.from, r.to, &w, &nw) == -1 ||
+	/* A provider who is not active (unverified, disabled) has no free time. */
+	if (found && active && (appt_windows(c, &av, r.from, r.to, &w, &nw) == -1 ||
 	    store_booked(c->db, c->arena, r.provider_id, r.from, r.to, &b,
 	    &nb) != DB_OK))
 		goto fail;

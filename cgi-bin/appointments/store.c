@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/store-user.h"
 #include "lib/time.h"
 #include "cgi-bin/appointments/store.h"
 
@@ -119,28 +120,29 @@ store_avail_put(struct db *db, const char *pid, const struct avail *av,
 
 /* ---- locks and overlap ---- */
 
-static const char SQL_PROVIDER[] =
-    "SELECT is_verified, telehealth_enabled FROM provider_profiles"
-    " WHERE user_id = ?";
-static const char SQL_PROVIDER_LOCK[] =
-    "SELECT is_verified, telehealth_enabled FROM provider_profiles"
-    " WHERE user_id = ? FOR UPDATE";
+/* Active: the rule of lib/store-user.h. The lock holds both rows. */
+#define PROVIDER_STATE \
+    "SELECT " STORE_PROVIDER_ACTIVE ", p.telehealth_enabled" \
+    " FROM provider_profiles p JOIN users u ON u.id = p.user_id" \
+    " WHERE p.user_id = ?"
+static const char SQL_PROVIDER[] = PROVIDER_STATE;
+static const char SQL_PROVIDER_LOCK[] = PROVIDER_STATE " FOR UPDATE";
 static const char SQL_PATIENT_LOCK[] =
     "SELECT user_id FROM patient_profiles WHERE user_id = ? FOR UPDATE";
 
 int
 store_provider_state(struct db *db, struct arena *a, const char *id, int lock,
-    int *found, int *is_verified, int *telehealth)
+    int *found, int *is_active, int *telehealth)
 {
 	struct db_res	 res;
 	int		 rc;
 
-	*found = *is_verified = *telehealth = 0;
+	*found = *is_active = *telehealth = 0;
 	if ((rc = db_query(db, a, lock ? SQL_PROVIDER_LOCK : SQL_PROVIDER,
 	    DB_ARGS(DB_TEXT(id)), &res)) != DB_OK || res.nrows == 0)
 		return rc;
 	*found = 1;
-	*is_verified = cell_int(res.rows[0].v[0], 0);
+	*is_active = cell_int(res.rows[0].v[0], 0);
 	*telehealth = cell_int(res.rows[0].v[1], 0);
 	return DB_OK;
 }
@@ -205,18 +207,6 @@ store_appt_insert(struct db *db, const struct appt_row *r)
 	    DB_TIME(r->end_at), DB_TEXT(r->visit_type), DB_TEXT(r->location),
 	    DB_TEXT(r->reason), DB_TEXT(r->booked_by), DB_TEXT(r->override_reason),
 	    DB_TIME(r->created_at), DB_TIME(r->updated_at)), NULL);
-}
-
-static const char SQL_CARE_TEAM_ADD[] =
-    "INSERT IGNORE INTO care_team (patient_id, provider_id, added_by, added_at)"
-    " VALUES (?, ?, ?, ?)";
-
-int
-store_care_team_add(struct db *db, const char *patient, const char *provider,
-    const char *by, int64_t now)
-{
-	return db_exec(db, SQL_CARE_TEAM_ADD, DB_ARGS(DB_TEXT(patient),
-	    DB_TEXT(provider), DB_TEXT(by), DB_TIME(now)), NULL);
 }
 
 #define APPT_COLS \

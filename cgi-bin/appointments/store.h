@@ -1,6 +1,7 @@
 /*
- * SQL of the appointments worker: availability, appointments, the
- * booking locks and the care-team row a booking adds. Functions return
+ * SQL of the appointments worker: availability, appointments and the
+ * booking locks (the care-team row a booking adds goes through the one
+ * rule of lib/store-user.h). Functions return
  * an enum db_rc; rows and strings live in the caller's arena.
  */
 #ifndef CONCIERGE_W_APPOINTMENTS_STORE_H
@@ -35,11 +36,13 @@ int	store_avail_get(struct db *, struct arena *, const char *provider_id,
 int	store_avail_put(struct db *, const char *provider_id, const struct avail *,
 	    const char *actor_id, int64_t now);
 /*
- * The provider profile of id: *found 0 when id is no provider. With
- * lock set the row is locked FOR UPDATE until the transaction ends.
+ * The provider profile of id: *found 0 when id is no provider;
+ * *is_active by the rule of lib/store-user.h (verified, not disabled).
+ * With lock set the profile and user rows are locked FOR UPDATE until
+ * the transaction ends, so neither can change under a booking.
  */
 int	store_provider_state(struct db *, struct arena *, const char *id,
-	    int lock, int *found, int *is_verified, int *telehealth);
+	    int lock, int *found, int *is_active, int *telehealth);
 /* Lock the patient profile row of id FOR UPDATE; *found 0 if no patient. */
 int	store_patient_lock(struct db *, struct arena *, const char *id, int *found);
 /*
@@ -50,9 +53,6 @@ int	store_busy(struct db *, struct arena *, int is_patient, const char *who,
 	    int64_t start, int64_t end, const char *exclude_id, int *busy);
 /* Insert a new appointment. */
 int	store_appt_insert(struct db *, const struct appt_row *);
-/* INSERT IGNORE the provider into the patient's care team. */
-int	store_care_team_add(struct db *, const char *patient_id,
-	    const char *provider_id, const char *added_by, int64_t now);
 /* One appointment; *found 0 or 1. */
 int	store_appt_get(struct db *, struct arena *, const char *id,
 	    struct appt_row *, int *found);

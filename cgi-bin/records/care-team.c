@@ -1,8 +1,15 @@
 /*
  * Care teams: GET /api/v1/patients/{id}/care-team (the patient, their
- * care team, staff, admin), POST (add a verified provider) and DELETE
+ * care team, staff, admin), POST (add an active provider, by the one
+ * rule in lib/store-user.c that booking uses too) and DELETE
  * .../care-team/{provider_id} (staff and admin). Changes are audited and
  * tell the patient and the provider through events.
+ *
+ * A member who is no longer active (verified again after a license
+ * change, or disabled) keeps the row but has no access through it; the
+ * patient and the care team see only active members, while those who may
+ * see unlisted providers (staff, admin) see every row, "active" saying
+ * which count.
  */
 #include "config.h"
 
@@ -14,11 +21,9 @@
 #include "lib/json.h"
 #include "lib/store-user.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "cgi-bin/records/records.h"
 #include "cgi-bin/records/store-records.h"
-
-/* Tries of a care-team addition that hits a deadlock. */
-#define TEAM_TRIES	3
 
 struct records_care_team_add_req {
 	struct jv	 provider_id;
@@ -40,6 +45,7 @@ member_json(const struct provider_rec *p, int64_t added_at)
 	jset_str(o, "full_name", p->full_name);
 	jset_str(o, "specialty", p->p.specialty);
 	jset_bool(o, "telehealth_enabled", p->p.telehealth_enabled);
+	jset_bool(o, "active", p->p.is_verified && !p->is_disabled);
 	jset_time(o, "added_at", added_at);
 	return o;
 }
@@ -105,8 +111,10 @@ records_care_team_list(struct ctx *c)
 	if (!records_patient_allowed(c, POL_CARETEAM_READ, c->cap[0], "read",
 	    "care_team", NULL) || !patient_exists(c))
 		return 0;
-	if (store_care_team_list(c->db, c->arena, c->cap[0], &k, pg.limit + 1,
-	    &rows, &n) != DB_OK) {
+	/* Inactive members only for those who may see unlisted providers. */
+	if (store_care_team_list(c->db, c->arena, c->cap[0],
+	    pol_check(&c->actor, POL_PROVIDER_READ_UNLISTED, NULL) != POL_ALLOW,
+	    &k, pg.limit + 1, &rows, &n) != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}
@@ -156,42 +164,43 @@ team_changed(struct ctx *c, const char *provider_id, int is_add)
 	return rc;
 }
 
+struct team_add {
+	const char		*provider_id;
+	int64_t			 now;
+	struct provider_rec	 p;	/* the member as written, for the reply */
+};
+
 /*
- * Add in one transaction, retried on a deadlock: DB_OK, DB_DUPLICATE, 1
- * (the provider does not qualify), or another enum db_rc.
+ * The addition: the rule of lib/store-user.c, the audit row and the
+ * events, and the member read back inside the transaction (so a failed
+ * read is a rolled-back 503, never a committed change answered 5xx).
+ * 1 when the provider does not qualify, 2 when already there.
  */
 static int
-team_add(struct ctx *c, const char *provider_id, int64_t now)
+team_add_tx(struct ctx *c, void *arg)
 {
-	int	 added, rc = DB_ERROR, i;
+	struct team_add		*t = arg;
+	enum care_team_add	 done;
+	int			 found = 0, rc;
 
-	for (i = 0; i < TEAM_TRIES; i++) {
-		added = 0;
-		if ((rc = db_begin(c->db)) != DB_OK)
-			return rc;
-		if ((rc = store_care_team_add(c->db, c->cap[0], provider_id,
-		    c->actor.user_id, now, &added)) == DB_OK) {
-			if (!added)
-				rc = 1;
-			else if ((rc = team_changed(c, provider_id, 1)) == DB_OK)
-				rc = db_commit(c->db);
-		}
-		if (rc == DB_OK)
-			return rc;
-		db_rollback(c->db);
-		if (rc != DB_DEADLOCK)
-			break;
-	}
-	return rc;
+	if ((rc = store_care_team_add(c->db, c->arena, c->cap[0],
+	    t->provider_id, c->actor.user_id, t->now, &done)) != DB_OK)
+		return rc;
+	if (done != CARE_TEAM_ADDED)
+		return done == CARE_TEAM_PRESENT ? 2 : 1;
+	if ((rc = team_changed(c, t->provider_id, 1)) != DB_OK ||
+	    (rc = store_provider_rec(c->db, c->arena, t->provider_id, &t->p,
+	    &found)) != DB_OK)
+		return rc;
+	return found ? DB_OK : DB_ERROR;
 }
 
 int
 records_care_team_add(struct ctx *c)
 {
 	struct records_care_team_add_req q;
-	struct provider_rec	 p;
-	int64_t			 now = utc_now();
-	int			 found = 0, rc;
+	struct team_add		 t;
+	int			 rc;
 
 	memset(&q, 0, sizeof(q));
 	if (json_parse_body(c, care_team_add_fields, &q) == -1)
@@ -203,7 +212,10 @@ records_care_team_add(struct ctx *c)
 	if (!records_patient_allowed(c, POL_CARETEAM_WRITE, c->cap[0], "add",
 	    "care_team", NULL) || !patient_exists(c))
 		return 0;
-	if ((rc = team_add(c, q.provider_id.s, now)) == DB_DUPLICATE) {
+	memset(&t, 0, sizeof(t));
+	t.provider_id = q.provider_id.s;
+	t.now = utc_now();
+	if ((rc = tx_run(c, team_add_tx, &t)) == 2) {
 		problem(c, 409, "already_on_care_team",
 		    "this provider is already on the care team");
 		return 0;
@@ -211,19 +223,32 @@ records_care_team_add(struct ctx *c)
 		ctx_error(c, "provider_id", "must be a verified, active provider");
 		problem_validation(c);
 		return 0;
-	} else if (rc != DB_OK || store_provider_rec(c->db, c->arena,
-	    q.provider_id.s, &p, &found) != DB_OK || !found) {
+	} else if (rc != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}
-	json_reply(c, 201, member_json(&p, now));
+	json_reply(c, 201, member_json(&t.p, t.now));
 	return 0;
+}
+
+/* The removal with its audit row and events; 1 if not on the team. */
+static int
+team_remove_tx(struct ctx *c, void *arg)
+{
+	int	 removed = 0, rc;
+
+	if ((rc = store_care_team_remove(c->db, c->cap[0], c->cap[1],
+	    &removed)) != DB_OK)
+		return rc;
+	if (!removed)
+		return 1;
+	return team_changed(c, c->cap[1], 0);
 }
 
 int
 records_care_team_remove(struct ctx *c)
 {
-	int	 removed = 0, rc;
+	int	 rc;
 
 	if (!id_is_valid(c->cap[0]) || !id_is_valid(c->cap[1])) {
 		problem(c, 404, "not_found", "no such record");
@@ -232,14 +257,8 @@ records_care_team_remove(struct ctx *c)
 	if (!records_patient_allowed(c, POL_CARETEAM_WRITE, c->cap[0], "remove",
 	    "care_team", NULL))
 		return 0;
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = store_care_team_remove(c->db, c->cap[0], c->cap[1],
-	    &removed)) == DB_OK && removed &&
-	    (rc = team_changed(c, c->cap[1], 0)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK || !removed) {
-		db_rollback(c->db);
-		if (rc == DB_OK)
+	if ((rc = tx_run(c, team_remove_tx, NULL)) != DB_OK) {
+		if (rc == 1)
 			problem(c, 404, "not_found",
 			    "this provider is not on the care team");
 		else

@@ -11,6 +11,7 @@
 #include "lib/audit.h"
 #include "lib/json.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "lib/valid.h"
 #include "cgi-bin/records/records.h"
 #include "cgi-bin/records/store-records.h"
@@ -217,34 +218,46 @@ patient_change_from(const struct records_patient_patch_req *q,
 	    q->consent_signed_at.i;
 }
 
-/* Write the change and its audit row in one transaction. Returns an enum db_rc. */
+/* A PATCH in the making: what to write, and the record as written. */
+struct patient_tx {
+	const char				*id;
+	const struct records_patient_patch_req	*q;
+	const struct patient_change		*ch;
+	struct json_object			*meta;
+	struct patient_rec			 now;
+};
+
+/*
+ * The change and its audit row, and the record read back before the
+ * commit: the reply is what was written, and a failed read rolls the
+ * change back instead of answering 5xx for a committed write. Returns an
+ * enum db_rc.
+ */
 static int
-patient_write(struct ctx *c, const char *id,
-    const struct records_patient_patch_req *q, const struct patient_change *ch,
-    struct json_object *meta)
+patient_tx(struct ctx *c, void *arg)
 {
+	struct patient_tx	*t = arg;
 	struct audit_entry	 e;
-	int			 rc;
+	int			 found = 0, rc;
 
 	memset(&e, 0, sizeof(e));
 	e.action = "update";
 	e.entity_type = "patient";
-	e.entity_id = id;
-	e.patient_id = id;
+	e.entity_id = t->id;
+	e.patient_id = t->id;
 	e.outcome = AUDIT_SUCCESS;
 	e.summary = "patient profile updated";
-	e.metadata = meta;
-	if ((rc = db_begin(c->db)) != DB_OK)
+	e.metadata = t->meta;
+	if (((t->q->full_name.is_set || t->q->phone.is_set) &&
+	    (rc = store_user_update_profile(c->db, c->arena, t->id,
+	    t->q->full_name.s, t->q->phone.is_set, t->q->phone.s, NULL,
+	    utc_now(), NULL)) != DB_OK) ||
+	    (rc = store_patient_update(c->db, t->id, t->ch)) != DB_OK ||
+	    (rc = audit_append(c, &e)) != DB_OK ||
+	    (rc = store_patient_rec(c->db, c->arena, t->id, &t->now,
+	    &found)) != DB_OK)
 		return rc;
-	if (((!q->full_name.is_set && !q->phone.is_set) ||
-	    (rc = store_user_update_profile(c->db, c->arena, id,
-	    q->full_name.s, q->phone.is_set, q->phone.s, NULL, utc_now(), NULL)) == DB_OK) &&
-	    (rc = store_patient_update(c->db, id, ch)) == DB_OK &&
-	    (rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK)
-		db_rollback(c->db);
-	return rc;
+	return found ? DB_OK : DB_ERROR;
 }
 
 /* Policy for a PATCH: 1 if allowed, else 0 after the denial reply. */
@@ -277,11 +290,11 @@ records_patient_patch(struct ctx *c)
 {
 	struct records_patient_patch_req q;
 	struct patient_change	 ch;
-	struct patient_rec	 r, now;
-	struct json_object	*meta;
+	struct patient_rec	 r;
+	struct patient_tx	 t;
 	const char		*names[8];
 	size_t			 n;
-	int			 found, rc;
+	int			 rc;
 
 	memset(&q, 0, sizeof(q));
 	if (json_parse_body(c, patient_patch_fields, &q) == -1)
@@ -298,14 +311,17 @@ records_patient_patch(struct ctx *c)
 	if (!patient_patch_allowed(c, &q) || !patient_load(c, &r))
 		return 0;
 	patient_change_from(&q, &ch, names, &n);
-	meta = records_fields_meta(names, n);
-	rc = patient_write(c, r.id, &q, &ch, meta);
-	json_object_put(meta);
-	if (rc != DB_OK || store_patient_rec(c->db, c->arena, r.id, &now,
-	    &found) != DB_OK || !found) {
+	memset(&t, 0, sizeof(t));
+	t.id = r.id;
+	t.q = &q;
+	t.ch = &ch;
+	t.meta = records_fields_meta(names, n);
+	rc = tx_run(c, patient_tx, &t);
+	json_object_put(t.meta);
+	if (rc != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}
-	json_reply(c, 200, patient_json(&now));
+	json_reply(c, 200, patient_json(&t.now));
 	return 0;
 }

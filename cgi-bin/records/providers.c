@@ -11,6 +11,7 @@
 #include "lib/audit.h"
 #include "lib/json.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "lib/valid.h"
 #include "cgi-bin/records/records.h"
 #include "cgi-bin/records/store-records.h"
@@ -165,51 +166,76 @@ provider_change_from(const struct records_provider_patch_req *q,
 	ch->telehealth_enabled = (int)q->telehealth_enabled.i;
 }
 
-/* Write the change and its audit row in one transaction. Returns an enum db_rc. */
-static int
-provider_write(struct ctx *c, const struct provider_rec *r,
-    const struct records_provider_patch_req *q, const struct provider_change *ch,
-    struct json_object *meta)
-{
-	struct audit_entry	 e;
-	int			 rc;
+/* A PATCH in the making: what to write, and the profile as written. */
+struct provider_tx {
+	const struct records_provider_patch_req *q;
+	struct provider_change	 ch;
+	struct json_object	*meta;
+	int			 is_self;
+	struct provider_rec	 now;
+};
 
+/*
+ * The change and its audit row. The profile is locked and read first, so
+ * whether a license change resets the verification is decided on what
+ * is stored at that moment: an admin's verify cannot land between that
+ * read and the write (it waits, and a verify of the old license never
+ * covers the new one). The profile is read back before the commit, so
+ * the reply is what was written. Returns an enum db_rc.
+ */
+static int
+provider_tx(struct ctx *c, void *arg)
+{
+	struct provider_tx	*t = arg;
+	struct provider_rec	 cur;
+	struct audit_entry	 e;
+	const char		*lic = t->ch.license_number;
+	int			 found = 0, rc;
+
+	if ((rc = store_provider_rec_lock(c->db, c->arena, c->cap[0], 1, &cur,
+	    &found)) != DB_OK)
+		return rc;
+	if (!found)
+		return DB_ERROR;
+	/* A verified license changed by its holder must be verified again. */
+	t->ch.unverify = t->is_self && cur.p.is_verified && lic != NULL &&
+	    (cur.p.license_number == NULL || strcmp(cur.p.license_number, lic) != 0);
 	memset(&e, 0, sizeof(e));
 	e.action = "update";
 	e.entity_type = "provider";
-	e.entity_id = r->id;
+	e.entity_id = cur.id;
 	e.outcome = AUDIT_SUCCESS;
-	e.summary = ch->unverify ? "provider profile updated, verification reset" :
+	e.summary = t->ch.unverify ?
+	    "provider profile updated, verification reset" :
 	    "provider profile updated";
-	e.metadata = meta;
-	if ((rc = db_begin(c->db)) != DB_OK)
+	e.metadata = t->meta;
+	if ((t->q->full_name.is_set && (rc = store_user_update_profile(c->db,
+	    c->arena, cur.id, t->q->full_name.s, 0, NULL, NULL, utc_now(),
+	    NULL)) != DB_OK) ||
+	    (rc = store_provider_update(c->db, cur.id, &t->ch)) != DB_OK ||
+	    (rc = audit_append(c, &e)) != DB_OK ||
+	    (rc = store_provider_rec(c->db, c->arena, cur.id, &t->now,
+	    &found)) != DB_OK)
 		return rc;
-	if ((!q->full_name.is_set || (rc = store_user_update_profile(c->db,
-	    c->arena, r->id, q->full_name.s, 0, NULL, NULL, utc_now(), NULL)) == DB_OK) &&
-	    (rc = store_provider_update(c->db, r->id, ch)) == DB_OK &&
-	    (rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK)
-		db_rollback(c->db);
-	return rc;
+	return found ? DB_OK : DB_ERROR;
 }
 
 int
 records_provider_patch(struct ctx *c)
 {
 	struct records_provider_patch_req q;
-	struct provider_change	 ch;
-	struct provider_rec	 r, now;
+	struct provider_tx	 t;
+	struct provider_rec	 r;
 	struct pol_resource	 res;
-	struct json_object	*meta;
 	const char		*names[8];
 	size_t			 n;
-	int			 found, rc;
+	int			 rc;
 
 	memset(&q, 0, sizeof(q));
+	memset(&t, 0, sizeof(t));
 	if (json_parse_body(c, provider_patch_fields, &q) == -1)
 		return 0;
-	provider_change_from(&q, &ch, names, &n);
+	provider_change_from(&q, &t.ch, names, &n);
 	if (n == 0) {
 		ctx_error(c, "", "name at least one field to change");
 		problem_validation(c);
@@ -221,18 +247,15 @@ records_provider_patch(struct ctx *c)
 	res.is_self = strcmp(r.id, c->actor.user_id) == 0;
 	if (pol_check(&c->actor, POL_PROVIDER_UPDATE, &res) != POL_ALLOW)
 		return audit_deny(c, "update", "provider", r.id, NULL, 0);
-	/* A verified license changed by its holder must be verified again. */
-	ch.unverify = res.is_self && r.p.is_verified && ch.license_number != NULL &&
-	    (r.p.license_number == NULL ||
-	    strcmp(r.p.license_number, ch.license_number) != 0);
-	meta = records_fields_meta(names, n);
-	rc = provider_write(c, &r, &q, &ch, meta);
-	json_object_put(meta);
-	if (rc != DB_OK || store_provider_rec(c->db, c->arena, r.id, &now,
-	    &found) != DB_OK || !found) {
+	t.q = &q;
+	t.is_self = res.is_self;
+	t.meta = records_fields_meta(names, n);
+	rc = tx_run(c, provider_tx, &t);
+	json_object_put(t.meta);
+	if (rc != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}
-	json_reply(c, 200, provider_profile(&now));
+	json_reply(c, 200, provider_profile(&t.now));
 	return 0;
 }

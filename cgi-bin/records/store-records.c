@@ -23,7 +23,7 @@
 static const char SQL_PROVIDER_LIST[] =
     "SELECT " PROVIDER_COLS " FROM provider_profiles p"
     " JOIN users u ON u.id = p.user_id"
-    " WHERE p.is_verified = 1 AND u.is_disabled = 0"
+    " WHERE " STORE_PROVIDER_ACTIVE
     " AND (? = 0 OR p.specialty = ?)"
     " AND (? = 0 OR u.full_name LIKE ? ESCAPE '!'"
     " OR p.specialty LIKE ? ESCAPE '!') AND" AFTER_KEYSET
@@ -32,6 +32,10 @@ static const char SQL_PROVIDER_LIST[] =
 static const char SQL_PROVIDER_REC[] =
     "SELECT " PROVIDER_COLS " FROM provider_profiles p"
     " JOIN users u ON u.id = p.user_id WHERE p.user_id = ?";
+
+static const char SQL_PROVIDER_REC_LOCK[] =
+    "SELECT " PROVIDER_COLS " FROM provider_profiles p"
+    " JOIN users u ON u.id = p.user_id WHERE p.user_id = ? FOR UPDATE";
 
 static const char SQL_PROVIDER_UPDATE[] =
     "UPDATE provider_profiles SET specialty = IF(? = 1, ?, specialty),"
@@ -61,19 +65,13 @@ static const char SQL_PATIENT_UPDATE[] =
     " consent_signed_at = IF(? = 1, ?, consent_signed_at)"
     " WHERE user_id = ?";
 
+/* With ? = 1, only the members who count: active providers. */
 static const char SQL_CARE_TEAM_LIST[] =
     "SELECT " PROVIDER_COLS ", c.added_at FROM care_team c"
     " JOIN users u ON u.id = c.provider_id"
     " JOIN provider_profiles p ON p.user_id = c.provider_id"
-    " WHERE c.patient_id = ? AND" AFTER_KEYSET
-    " ORDER BY u.full_name, u.id LIMIT ?";
-
-/* Only a verified, enabled provider qualifies; the read locks their row. */
-static const char SQL_CARE_TEAM_ADD[] =
-    "INSERT INTO care_team (patient_id, provider_id, added_by, added_at)"
-    " SELECT ?, p.user_id, ?, ? FROM provider_profiles p"
-    " JOIN users u ON u.id = p.user_id"
-    " WHERE p.user_id = ? AND p.is_verified = 1 AND u.is_disabled = 0";
+    " WHERE c.patient_id = ? AND (? = 0 OR " STORE_PROVIDER_ACTIVE ") AND"
+    AFTER_KEYSET " ORDER BY u.full_name, u.id LIMIT ?";
 
 static const char SQL_CARE_TEAM_REMOVE[] =
     "DELETE FROM care_team WHERE patient_id = ? AND provider_id = ?";
@@ -153,12 +151,20 @@ int
 store_provider_rec(struct db *db, struct arena *a, const char *id,
     struct provider_rec *o, int *found)
 {
+	return store_provider_rec_lock(db, a, id, 0, o, found);
+}
+
+int
+store_provider_rec_lock(struct db *db, struct arena *a, const char *id,
+    int lock, struct provider_rec *o, int *found)
+{
 	struct db_res	 res;
 	int		 rc;
 
 	*found = 0;
-	if ((rc = db_query(db, a, SQL_PROVIDER_REC, DB_ARGS(DB_TEXT(id)),
-	    &res)) != DB_OK || res.nrows == 0)
+	if ((rc = db_query(db, a, lock ? SQL_PROVIDER_REC_LOCK :
+	    SQL_PROVIDER_REC, DB_ARGS(DB_TEXT(id)), &res)) != DB_OK ||
+	    res.nrows == 0)
 		return rc;
 	if ((rc = provider_from_row(&res.rows[0], o)) == DB_OK)
 		*found = 1;
@@ -233,8 +239,8 @@ store_patient_update(struct db *db, const char *id,
 
 int
 store_care_team_list(struct db *db, struct arena *a, const char *patient_id,
-    const struct records_after *k, long limit, struct care_team_rec **out,
-    size_t *n)
+    int only_active, const struct records_after *k, long limit,
+    struct care_team_rec **out, size_t *n)
 {
 	struct db_res	 res;
 	size_t		 i;
@@ -242,7 +248,8 @@ store_care_team_list(struct db *db, struct arena *a, const char *patient_id,
 
 	*n = 0;
 	if ((rc = db_query(db, a, SQL_CARE_TEAM_LIST, DB_ARGS(
-	    DB_TEXT(patient_id), DB_INT(k->id != NULL), DB_TEXT(k->name),
+	    DB_TEXT(patient_id), DB_INT(only_active != 0),
+	    DB_INT(k->id != NULL), DB_TEXT(k->name),
 	    DB_TEXT(k->name), DB_TEXT(k->id), DB_INT(limit)), &res)) != DB_OK)
 		return rc;
 	*out = arena_alloc(a, (res.nrows + 1) * sizeof(**out));
@@ -253,21 +260,6 @@ store_care_team_list(struct db *db, struct arena *a, const char *patient_id,
 			return DB_ERROR;
 	*n = res.nrows;
 	return DB_OK;
-}
-
-int
-store_care_team_add(struct db *db, const char *patient_id,
-    const char *provider_id, const char *added_by, int64_t now, int *added)
-{
-	unsigned long long	 n = 0;
-	int			 rc;
-
-	*added = 0;
-	if ((rc = db_exec(db, SQL_CARE_TEAM_ADD, DB_ARGS(DB_TEXT(patient_id),
-	    DB_TEXT(added_by), DB_TIME(now), DB_TEXT(provider_id)), &n)) ==
-	    DB_OK)
-		*added = n > 0;
-	return rc;
 }
 
 int

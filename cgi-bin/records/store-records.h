@@ -87,6 +87,13 @@ int	store_provider_list(struct db *, struct arena *,
 int	store_provider_rec(struct db *, struct arena *, const char *id,
 	    struct provider_rec *, int *found);
 /*
+ * The same; with lock, the profile and user rows are locked FOR UPDATE
+ * until the caller's transaction ends (so what is decided from them
+ * holds when the change is written).
+ */
+int	store_provider_rec_lock(struct db *, struct arena *, const char *id,
+	    int lock, struct provider_rec *, int *found);
+/*
  * Change the provider profile of id (the fields of provider_change
  * whose flags are set). Returns an enum db_rc.
  */
@@ -104,18 +111,13 @@ int	store_patient_rec(struct db *, struct arena *, const char *id,
 int	store_patient_update(struct db *, const char *id,
 	    const struct patient_change *);
 
-/* The care team of patient_id, ordered by provider name. */
-int	store_care_team_list(struct db *, struct arena *, const char *patient_id,
-	    const struct records_after *, long limit, struct care_team_rec **out,
-	    size_t *n);
 /*
- * Add provider_id to patient_id's care team if the provider is verified
- * and enabled: *added 1, or 0 when the provider does not qualify.
- * DB_DUPLICATE when already on the team.
+ * The care team of patient_id, ordered by provider name; with
+ * only_active, only its active providers (STORE_PROVIDER_ACTIVE).
  */
-int	store_care_team_add(struct db *, const char *patient_id,
-	    const char *provider_id, const char *added_by, int64_t now,
-	    int *added);
+int	store_care_team_list(struct db *, struct arena *, const char *patient_id,
+	    int only_active, const struct records_after *, long limit,
+	    struct care_team_rec **out, size_t *n);
 /* Remove provider_id from the team: *removed 0 or 1. */
 int	store_care_team_remove(struct db *, const char *patient_id,
 	    const char *provider_id, int *removed);
