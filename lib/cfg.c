@@ -58,6 +58,9 @@ static const struct cfg_key keys[] = {
 	S("dev.clock_offset_file", dev_clock_offset_file, NULL),
 	L("appointments.min_notice_minutes", appt_min_notice_minutes, 60, 0, 100000),
 	L("appointments.cancel_window_hours", appt_cancel_window_hours, 24, 0, 720),
+	/* security review (issue 8) */
+	L("mfa.replay_mail_minutes", mfa_replay_mail_minutes, 15, 1, 10080),
+	L("signup.max_taken_hour", signup_max_taken_hour, 20, 1, 100000),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

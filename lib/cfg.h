@@ -46,6 +46,10 @@ struct cfg {
 
 	long	 appt_min_notice_minutes;
 	long	 appt_cancel_window_hours;
+
+	/* security review (issue 8) */
+	long	 mfa_replay_mail_minutes;	/* one mfa_replay mail per user per window */
+	long	 signup_max_taken_hour;		/* email_taken answers per address an hour */
 };
 
 /* Defaults for every key. */

@@ -13,6 +13,7 @@
 #include "lib/time.h"
 #include "lib/tx.h"
 #include "cgi-bin/auth/auth.h"
+#include "cgi-bin/auth/throttle.h"
 
 #define MRN_TRIES	5
 
@@ -122,6 +123,7 @@ struct account_tx {
 	struct user_row		*u;
 	struct patient_row	*p;
 	struct provider_row	*pr;
+	const struct thr_key	*taken;
 };
 
 static int
@@ -136,6 +138,9 @@ insert_all(struct ctx *c, void *arg)
 	char			*mrn;
 	int			 rc;
 
+	/* The throttle row first (the order of every auth transaction). */
+	if (t->taken != NULL && (rc = throttle_undo(c, t->taken, 1)) != DB_OK)
+		return rc;
 	if ((rc = store_user_insert(c->db, c->arena, u)) != DB_OK)
 		return rc;
 	if (in->role == ROLE_PATIENT) {
@@ -169,9 +174,10 @@ insert_all(struct ctx *c, void *arg)
 
 int
 account_create(struct ctx *c, const struct account_new *in,
-    struct user_row *u, struct patient_row *p, struct provider_row *pr)
+    const struct thr_key *taken, struct user_row *u, struct patient_row *p,
+    struct provider_row *pr)
 {
-	struct account_tx	 t = { in, u, p, pr };
+	struct account_tx	 t = { in, u, p, pr, taken };
 	char			*hash;
 	int			 rc;
 
@@ -190,8 +196,46 @@ account_create(struct ctx *c, const struct account_new *in,
 	u->created_at = u->updated_at = utc_now();
 	if ((rc = tx_run(c, insert_all, &t)) == DB_OK)
 		return 0;
+	if (taken != NULL)
+		account_email_taken(c, taken, rc);
 	account_write_failed(c, rc);
 	return -1;
+}
+
+int
+account_email_claim(struct ctx *c, struct thr_key *k)
+{
+	int	 refused;
+
+	throttle_key_address(c, THR_SIGNUP_ADDRESS, k);
+	if (throttle_claim(c, k, 1, &refused) == -1) {
+		problem_unavailable(c);
+		return -1;
+	}
+	if (refused >= 0) {
+		(void)throttle_refuse(c, k, "signup", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+taken_tx(struct ctx *c, void *arg)
+{
+	int	 locked;
+
+	return throttle_fail(c, arg, 1, &locked);
+}
+
+void
+account_email_taken(struct ctx *c, const struct thr_key *k, int rc)
+{
+	struct thr_key	 copy = *k;
+
+	if (rc != DB_DUPLICATE)
+		throttle_release(c, k, 1);
+	else if (tx_run(c, taken_tx, &copy) != DB_OK)
+		log_warnx("account: cannot count a taken email");
 }
 
 void

@@ -5,6 +5,7 @@
 #include "lib/ctx.h"
 #include "lib/store-user.h"
 #include "lib/worker.h"
+#include "cgi-bin/auth/store-login.h"
 
 /* Name, routes and not-yet-built prefixes of the auth worker. */
 extern const struct worker_def auth_worker;
@@ -29,11 +30,28 @@ struct account_new {
 int	account_parse(struct ctx *, const char *const *roles, struct account_new *);
 /*
  * Hash the password and create the user with its profile and audit row
- * in one transaction. Fills u and the profile that applies. Returns 0,
- * or -1 after setting the reply (409 email taken, 503, 500).
+ * in one transaction. Fills u and the profile that applies. taken (may be
+ * NULL) is a claim of account_email_claim: taken back by the creation, or
+ * counted when the email is taken. Returns 0, or -1 after setting the
+ * reply (409 email taken, 503, 500).
  */
 int	account_create(struct ctx *, const struct account_new *,
-	    struct user_row *u, struct patient_row *, struct provider_row *);
+	    const struct thr_key *taken, struct user_row *u,
+	    struct patient_row *, struct provider_row *);
+/*
+ * Answers that an email is taken tell whether an account exists, so the
+ * requests that may give one (sign-up, a new email on PATCH /me) are
+ * claimed first against the client address (THR_SIGNUP_ADDRESS, at most
+ * signup.max_taken_hour email_taken answers an hour). Claim into *k: 0,
+ * or -1 after a 429 (audited) or 503 reply.
+ */
+int	account_email_claim(struct ctx *, struct thr_key *k);
+/*
+ * After a failed write with the claim k held: count it when rc is
+ * DB_DUPLICATE (the email was taken), else take it back. The success
+ * takes it back itself, inside its transaction (throttle_undo).
+ */
+void	account_email_taken(struct ctx *, const struct thr_key *k, int rc);
 
 /*
  * Roll back after a failed account write and reply: 409 email_taken for

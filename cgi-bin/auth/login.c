@@ -194,17 +194,57 @@ login_tx(struct ctx *c, void *arg)
 	return audit_append(c, t->e);
 }
 
-/* A refused code: a replay is reported, either counts as a failed login. */
+struct login_replay {
+	const struct user_row	*u;
+	const struct thr_key	*k;
+	struct audit_entry	*e;
+};
+
+/*
+ * A replayed TOTP code: refused and audited like any failure, and the
+ * user told (at most once per window), but it is no guess: it counts only
+ * toward the hourly limits, so a double submit or a retrying client does
+ * not lock its owner out as a guessing attack does. One transaction.
+ */
+static int
+login_replay_tx(struct ctx *c, void *arg)
+{
+	struct login_replay	*t = arg;
+	int			 rc, locked;
+
+	if ((rc = throttle_replayed(c, t->k, NKEYS, &locked)) != DB_OK)
+		return rc;
+	json_object_object_del(t->e->metadata, "locked");
+	if (locked)
+		jset_bool(t->e->metadata, "locked", 1);
+	if ((rc = audit_append(c, t->e)) != DB_OK)
+		return rc;
+	return mfa_replay_note(c, t->u);
+}
+
+/* A refused code: a wrong one is a failed login, a replay is noted. */
 static int
 login_code_refused(struct ctx *c, const struct user_row *u,
     const struct thr_key *k, enum mfa_code verdict)
 {
-	if (verdict == MFA_CODE_REPLAY && mfa_replay_report(c, u) != DB_OK) {
-		throttle_release(c, k, NKEYS);
+	struct audit_entry	 e;
+	struct json_object	*meta;
+	struct login_replay	 t = { u, k, &e };
+	int			 rc;
+
+	if (verdict != MFA_CODE_REPLAY)
+		return login_failed(c, k, u->id, "bad_mfa_code");
+	meta = json_object_new_object();
+	jset_str(meta, "reason", "totp_replay");
+	login_audit(&e, u->id, AUDIT_FAILURE, "login failed", meta);
+	rc = tx_run(c, login_replay_tx, &t);
+	json_object_put(meta);
+	if (rc != DB_OK)
 		problem_unavailable(c);
-		return 0;
-	}
-	return login_failed(c, k, u->id, "bad_mfa_code");
+	else
+		problem(c, 401, "invalid_credentials",
+		    "email or password is wrong");
+	return 0;
 }
 
 static int

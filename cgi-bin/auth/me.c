@@ -6,12 +6,15 @@
 
 #include "lib/audit.h"
 #include "lib/json.h"
-#include "lib/password.h"
+#include "lib/store-session.h"
 #include "lib/time.h"
 #include "lib/tx.h"
 #include "lib/user-view.h"
 #include "lib/valid.h"
 #include "cgi-bin/auth/auth.h"
+#include "cgi-bin/auth/reauth.h"
+#include "cgi-bin/auth/store-login.h"
+#include "cgi-bin/auth/throttle.h"
 
 struct auth_me_patch_req {
 	struct jv	 full_name;
@@ -30,25 +33,31 @@ static const struct json_field me_patch_fields[] = {
 };
 #undef F
 
-/* Reply {user, profile} for the signed-in user; audits a patient's read. */
+/*
+ * {user, profile} of the signed-in user into *out, auditing the read of a
+ * patient profile (the caller's transaction, if one is open). Returns an
+ * enum db_rc.
+ */
 static int
-me_reply(struct ctx *c)
+me_view(struct ctx *c, struct json_object **out)
 {
 	struct user_row		 u;
 	struct patient_row	 p;
 	struct provider_row	 pr;
 	struct audit_entry	 e;
-	struct json_object	*o, *profile = NULL;
+	struct json_object	*profile = NULL;
 	int			 found = 0, rc;
 
+	*out = NULL;
 	if ((rc = store_user_by_id(c->db, c->arena, c->actor.user_id, &u,
-	    &found)) != DB_OK || !found)
-		return -1;
-	o = json_object_new_object();
+	    &found)) != DB_OK)
+		return rc;
+	if (!found)
+		return DB_ERROR;
 	if (u.role == ROLE_PATIENT) {
-		if (store_patient_get(c->db, c->arena, u.id, &p, &found) != DB_OK)
-			goto fail;
-		profile = found ? patient_view(&p) : NULL;
+		if ((rc = store_patient_get(c->db, c->arena, u.id, &p, &found)) !=
+		    DB_OK)
+			return rc;
 		/* A read of a patient profile, even one's own, is audited. */
 		memset(&e, 0, sizeof(e));
 		e.action = "read";
@@ -57,32 +66,35 @@ me_reply(struct ctx *c)
 		e.patient_id = u.id;
 		e.outcome = AUDIT_SUCCESS;
 		e.summary = "patient profile read";
-		if (audit_append(c, &e) != DB_OK)
-			goto fail;
+		if ((rc = audit_append(c, &e)) != DB_OK)
+			return rc;
+		profile = found ? patient_view(&p) : NULL;
 	} else if (u.role == ROLE_PROVIDER) {
-		if (store_provider_get(c->db, c->arena, u.id, &pr, &found) != DB_OK)
-			goto fail;
+		if ((rc = store_provider_get(c->db, c->arena, u.id, &pr, &found)) !=
+		    DB_OK)
+			return rc;
 		profile = found ? provider_view(&pr) : NULL;
 	}
-	jset(o, "user", user_view(&u));
-	jset(o, "profile", profile);
-	json_reply(c, 200, o);
-	return 0;
-fail:
-	json_object_put(profile);
-	json_object_put(o);
-	return -1;
+	*out = json_object_new_object();
+	jset(*out, "user", user_view(&u));
+	jset(*out, "profile", profile);
+	return DB_OK;
 }
 
 int
 auth_me_get(struct ctx *c)
 {
-	return me_reply(c);
+	struct json_object	*o;
+
+	if (me_view(c, &o) != DB_OK)
+		return -1;
+	json_reply(c, 200, o);
+	return 0;
 }
 
 /* The names of the changed fields, for the audit row (never their values). */
 static struct json_object *
-changed_fields(const struct auth_me_patch_req *r)
+changed_fields(const struct auth_me_patch_req *r, int ended)
 {
 	struct json_object	*meta = json_object_new_object();
 	struct json_object	*a = json_object_new_array();
@@ -94,46 +106,69 @@ changed_fields(const struct auth_me_patch_req *r)
 	if (r->email.is_set)
 		json_object_array_add(a, json_object_new_string("email"));
 	jset(meta, "fields", a);
+	if (ended)
+		jset_bool(meta, "other_sessions_ended", 1);
 	return meta;
 }
 
-/* Email and phone changes need the current password. 0, or -1 with a reply. */
+/* 1 if the email changes (case aside: email_norm is what identifies). */
 static int
-reauthenticate(struct ctx *c, const struct auth_me_patch_req *r,
+email_changes(struct ctx *c, const struct auth_me_patch_req *r,
     const struct user_row *u)
 {
-	if (!r->email.is_set && !r->phone.is_set)
-		return 0;
-	if (!r->current_password.is_set) {
-		ctx_error(c, "current_password", "is required to change email or phone");
-		problem_validation(c);
-		return -1;
-	}
-	if (pwd_verify(u->password_hash, r->current_password.s) != PWD_OK) {
-		problem(c, 401, "reauthentication_failed",
-		    "the current password is wrong");
-		return -1;
-	}
-	return 0;
+	return r->email.is_set && strcmp(user_email_norm(c->arena, r->email.s),
+	    user_email_norm(c->arena, u->email)) != 0;
 }
 
 struct me_patch_tx {
 	const struct auth_me_patch_req *r;
 	const struct user_row	*u;
-	struct audit_entry	*e;
+	struct reauth		*ra;	/* NULL: no re-authentication */
+	int			 is_new_email;
+	struct thr_key		 taken;	/* a new email's claim (account.c) */
+	struct json_object	*reply;
 };
 
+/*
+ * The change in one transaction: the re-authentication's counters first
+ * (the order of every auth transaction), the update, and for a new email
+ * the end of every other session and of the reset tokens mailed to the
+ * old address, the audit row, and the reply read back before the commit.
+ */
 static int
 me_patch_tx(struct ctx *c, void *arg)
 {
-	const struct me_patch_tx *t = arg;
+	struct me_patch_tx	*t = arg;
+	struct audit_entry	 e;
+	int64_t			 now = utc_now();
 	int			 rc;
 
-	if ((rc = store_user_update_profile(c->db, c->arena, t->u->id,
+	json_object_put(t->reply);
+	t->reply = NULL;
+	memset(&e, 0, sizeof(e));
+	e.action = "update";
+	e.entity_type = "user";
+	e.entity_id = t->u->id;
+	e.patient_id = t->u->role == ROLE_PATIENT ? t->u->id : NULL;
+	e.outcome = AUDIT_SUCCESS;
+	e.summary = "own account updated";
+	if ((t->is_new_email && (rc = throttle_undo(c, &t->taken, 1)) != DB_OK) ||
+	    (t->ra != NULL && (rc = reauth_success(c, t->ra)) != DB_OK) ||
+	    (rc = store_user_update_profile(c->db, c->arena, t->u->id,
 	    t->r->full_name.s, t->r->phone.is_set, t->r->phone.s,
-	    t->r->email.s, utc_now(), NULL)) != DB_OK)
+	    t->r->email.s, now, NULL)) != DB_OK)
 		return rc;
-	return audit_append(c, t->e);
+	if (t->is_new_email &&
+	    ((rc = store_session_revoke_all(c->db, t->u->id,
+	    c->actor.session_id, now)) != DB_OK ||
+	    (rc = store_reset_void_user(c->db, t->u->id, now)) != DB_OK))
+		return rc;
+	e.metadata = changed_fields(t->r, t->is_new_email);
+	rc = audit_append(c, &e);
+	json_object_put(e.metadata);
+	if (rc != DB_OK)
+		return rc;
+	return me_view(c, &t->reply);
 }
 
 int
@@ -141,9 +176,9 @@ auth_me_patch(struct ctx *c)
 {
 	struct auth_me_patch_req r;
 	struct user_row		 u;
-	struct audit_entry	 e;
-	struct me_patch_tx	 t = { &r, &u, &e };
-	int			 found, rc;
+	struct reauth		 ra;
+	struct me_patch_tx	 t;
+	int			 found, fatal, rc;
 
 	memset(&r, 0, sizeof(r));
 	if (json_parse_body(c, me_patch_fields, &r) == -1)
@@ -151,21 +186,40 @@ auth_me_patch(struct ctx *c)
 	if (store_user_by_id(c->db, c->arena, c->actor.user_id, &u, &found) !=
 	    DB_OK || !found)
 		return -1;
-	if (reauthenticate(c, &r, &u) == -1)
+	memset(&t, 0, sizeof(t));
+	t.r = &r;
+	t.u = &u;
+	t.is_new_email = email_changes(c, &r, &u);
+	/* Email and phone are sign-in and recovery channels: the password first. */
+	if (r.email.is_set || r.phone.is_set) {
+		if (!r.current_password.is_set) {
+			ctx_error(c, "current_password",
+			    "is required to change email or phone");
+			problem_validation(c);
+			return 0;
+		}
+		if (reauth_password(c, &ra, &u, "update",
+		    "own account update refused", r.current_password.s,
+		    &fatal) == -1)
+			return fatal ? -1 : 0;
+		t.ra = &ra;
+	}
+	/* A new email may meet one taken: bounded like sign-up's. */
+	if (t.is_new_email && account_email_claim(c, &t.taken) == -1) {
+		if (t.ra != NULL)
+			reauth_release(c, t.ra);
 		return 0;
-	memset(&e, 0, sizeof(e));
-	e.action = "update";
-	e.entity_type = "user";
-	e.entity_id = u.id;
-	e.patient_id = u.role == ROLE_PATIENT ? u.id : NULL;
-	e.outcome = AUDIT_SUCCESS;
-	e.summary = "own account updated";
-	e.metadata = changed_fields(&r);
+	}
 	rc = tx_run(c, me_patch_tx, &t);
-	json_object_put(e.metadata);
 	if (rc != DB_OK) {
+		json_object_put(t.reply);
+		if (t.ra != NULL)
+			reauth_release(c, t.ra);
+		if (t.is_new_email)
+			account_email_taken(c, &t.taken, rc);
 		account_write_failed(c, rc);
 		return 0;
 	}
-	return me_reply(c);
+	json_reply(c, 200, t.reply);
+	return 0;
 }

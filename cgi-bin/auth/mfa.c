@@ -1,6 +1,7 @@
 /*
  * TOTP second factor: POST /api/v1/auth/mfa/totp/setup, /enable and
- * /disable (each needs the current password), and the check at login.
+ * /disable (each needs the current password, checked by
+ * cgi-bin/auth/reauth.c), and the check at login.
  * Secrets are sealed with AES-256-GCM (crypto.data_key, the user id as
  * associated data); a TOTP step and a recovery code are each accepted
  * once, by conditional UPDATEs whose affected-row count decides.
@@ -20,6 +21,7 @@
 #include "lib/tx.h"
 #include "cgi-bin/auth/auth.h"
 #include "cgi-bin/auth/mfa.h"
+#include "cgi-bin/auth/reauth.h"
 #include "cgi-bin/auth/store-mfa.h"
 
 /* Recovery codes: 15 random bytes (120 bits), 24 base32 characters. */
@@ -131,24 +133,17 @@ mfa_audit(struct ctx *c, const struct user_row *u, const char *action,
 	return rc;
 }
 
-static int
-replay_tx(struct ctx *c, void *arg)
+int
+mfa_replay_note(struct ctx *c, const struct user_row *u)
 {
-	const struct user_row	*u = arg;
-	int			 rc;
+	int	 rc, due;
 
 	if ((rc = mfa_audit(c, u, "mfa_verify", AUDIT_DENIED,
-	    "totp replay refused", NULL)) != DB_OK)
+	    "totp replay refused", NULL)) != DB_OK ||
+	    (rc = store_mfa_replay_mail_due(c->db, u->id, utc_now(),
+	    c->cfg->mfa_replay_mail_minutes, &due)) != DB_OK || !due)
 		return rc;
 	return outbox_enqueue(c->db, OUTBOX_EMAIL, u->id, "mfa_replay", NULL, 0);
-}
-
-int
-mfa_replay_report(struct ctx *c, const struct user_row *u)
-{
-	struct user_row	 copy = *u;
-
-	return tx_run(c, replay_tx, &copy);
 }
 
 /*
@@ -285,13 +280,16 @@ mfa_login_take(struct ctx *c, const struct user_row *u, const char *code,
 }
 
 /*
- * Load the signed-in user and their MFA columns and check the current
- * password (a refusal is audited under action). 0, or -1 with the reply
- * set (*fatal set when the runtime must answer 500 instead).
+ * Load the signed-in user and their MFA columns and re-authenticate
+ * them with the current password (cgi-bin/auth/reauth.h: throttled,
+ * shared with sign-in, a refusal audited under action). 0 with the claim
+ * held in ra, or -1 with the reply set (*fatal set when the runtime must
+ * answer 500 instead).
  */
 static int
 mfa_begin(struct ctx *c, const char *action, const char *summary,
-    const char *password, struct user_row *u, struct mfa_row *m, int *fatal)
+    const char *password, struct user_row *u, struct mfa_row *m,
+    struct reauth *ra, int *fatal)
 {
 	int	 found = 0;
 
@@ -306,42 +304,21 @@ mfa_begin(struct ctx *c, const char *action, const char *summary,
 		problem_unavailable(c);
 		return -1;
 	}
-	switch (pwd_verify(u->password_hash, password)) {
-	case PWD_OK:
-		return 0;
-	case PWD_MISMATCH:
-		(void)mfa_audit(c, u, action, AUDIT_FAILURE, summary,
-		    "wrong_password");
-		problem(c, 401, "reauthentication_failed",
-		    "the current password is wrong");
-		return -1;
-	default:
-		*fatal = 1;
-		return -1;
-	}
+	return reauth_password(c, ra, u, action, summary, password, fatal);
 }
 
-/* 409 for an MFA state the request does not apply to. Returns 0. */
+/* 409 for an MFA state the request does not apply to; the claim goes back. */
 static int
-mfa_conflict(struct ctx *c, const char *code, const char *detail)
+mfa_conflict(struct ctx *c, struct reauth *ra, const char *code,
+    const char *detail)
 {
+	reauth_release(c, ra);
 	problem(c, 409, code, detail);
 	return 0;
 }
 
-/* 422 for a wrong code, audited under action. Returns 0. */
-static int
-mfa_bad_code(struct ctx *c, const struct user_row *u, const char *action,
-    const char *summary)
-{
-	(void)mfa_audit(c, u, action, AUDIT_FAILURE, summary, "wrong_code");
-	ctx_error(c, "code", "is wrong, expired or already used");
-	problem(c, 422, "invalid_code", "the code is wrong, expired or already used");
-	return 0;
-}
-
 struct setup_tx {
-	const struct user_row	*u;
+	struct reauth		*ra;
 	const unsigned char	*box;
 };
 
@@ -350,16 +327,18 @@ static int
 setup_tx(struct ctx *c, void *arg)
 {
 	const struct setup_tx	*sp = arg;
+	const struct user_row	*u = sp->ra->u;
 	unsigned long long	 n = 0;
 	int			 rc;
 
-	if ((rc = store_mfa_set_pending(c->db, sp->u->id, sp->box, SEALED_LEN,
+	if ((rc = reauth_success(c, sp->ra)) != DB_OK ||
+	    (rc = store_mfa_set_pending(c->db, u->id, sp->box, SEALED_LEN,
 	    utc_now(), &n)) != DB_OK)
 		return rc;
 	if (n != 1)
 		return 1;
-	return mfa_audit(c, sp->u, "mfa_setup", AUDIT_SUCCESS,
-	    "mfa setup started", NULL);
+	return mfa_audit(c, u, "mfa_setup", AUDIT_SUCCESS, "mfa setup started",
+	    NULL);
 }
 
 int
@@ -368,6 +347,7 @@ auth_mfa_setup(struct ctx *c)
 	struct auth_mfa_setup_req r;
 	struct user_row		 u;
 	struct mfa_row		 m;
+	struct reauth		 ra;
 	struct setup_tx		 sp;
 	struct json_object	*o;
 	unsigned char		 secret[TOTP_SECRET_LEN], box[SEALED_LEN];
@@ -378,25 +358,27 @@ auth_mfa_setup(struct ctx *c)
 	if (json_parse_body(c, setup_fields, &r) == -1)
 		return 0;
 	if (mfa_begin(c, "mfa_setup", "mfa setup refused",
-	    r.current_password.s, &u, &m, &fatal) == -1)
+	    r.current_password.s, &u, &m, &ra, &fatal) == -1)
 		return fatal ? -1 : 0;
 	if (m.is_enabled)
-		return mfa_conflict(c, "mfa_already_enabled",
+		return mfa_conflict(c, &ra, "mfa_already_enabled",
 		    "two-factor sign-in is already on; disable it first");
 	if (totp_secret_new(secret) == -1 ||
 	    secret_seal(c->cfg, u.id, secret, box) == -1) {
 		explicit_bzero(secret, sizeof(secret));
+		reauth_release(c, &ra);
 		return -1;
 	}
 	totp_b32_encode(secret, sizeof(secret), b32);
 	explicit_bzero(secret, sizeof(secret));
-	sp.u = &u;
+	sp.ra = &ra;
 	sp.box = box;
 	if ((rc = tx_run(c, setup_tx, &sp)) != DB_OK) {
 		explicit_bzero(b32, sizeof(b32));
 		if (rc == 1)
-			return mfa_conflict(c, "mfa_already_enabled",
+			return mfa_conflict(c, &ra, "mfa_already_enabled",
 			    "two-factor sign-in is already on; disable it first");
+		reauth_release(c, &ra);
 		problem_unavailable(c);
 		return 0;
 	}
@@ -427,42 +409,37 @@ recovery_batch(struct json_object *arr,
 }
 
 struct enable_tx {
-	const struct user_row	*u;
+	struct reauth		*ra;
 	const struct mfa_row	*m;
 	int64_t			 step;
 	const unsigned char	(*h)[CRYPTO_SHA256_LEN];
 };
 
-/* Turn MFA on with recovery code hashes h (1: the setup changed meanwhile). */
+/*
+ * Turn MFA on with recovery code hashes h, all in one transaction (1:
+ * the setup changed meanwhile).
+ */
 static int
 enable_tx(struct ctx *c, void *arg)
 {
 	const struct enable_tx	*t = arg;
+	const struct user_row	*u = t->ra->u;
 	unsigned long long	 n = 0;
 	int64_t			 now = utc_now();
 	int			 rc;
 
-	if ((rc = store_mfa_enable(c->db, t->u->id, t->m->pending,
+	if ((rc = reauth_success(c, t->ra)) != DB_OK ||
+	    (rc = store_mfa_enable(c->db, u->id, t->m->pending,
 	    t->m->pending_len, t->step, now, &n)) != DB_OK)
 		return rc;
 	if (n != 1)
 		return 1;
-	if ((rc = store_mfa_codes_delete(c->db, t->u->id)) != DB_OK ||
-	    (rc = store_mfa_codes_insert(c->db, t->u->id, t->h,
+	if ((rc = store_mfa_codes_delete(c->db, u->id)) != DB_OK ||
+	    (rc = store_mfa_codes_insert(c->db, u->id, t->h,
 	    MFA_RECOVERY_CODES, now)) != DB_OK)
 		return rc;
-	return mfa_audit(c, t->u, "mfa_enable", AUDIT_SUCCESS, "mfa enabled",
+	return mfa_audit(c, u, "mfa_enable", AUDIT_SUCCESS, "mfa enabled",
 	    NULL);
-}
-
-/* Turn MFA on with recovery code hashes h, all in one transaction. */
-static int
-enable_commit(struct ctx *c, const struct user_row *u, const struct mfa_row *m,
-    int64_t step, const unsigned char (*h)[CRYPTO_SHA256_LEN])
-{
-	struct enable_tx	 t = { u, m, step, h };
-
-	return tx_run(c, enable_tx, &t);
 }
 
 int
@@ -471,6 +448,8 @@ auth_mfa_enable(struct ctx *c)
 	struct auth_mfa_code_req r;
 	struct user_row		 u;
 	struct mfa_row		 m;
+	struct reauth		 ra;
+	struct enable_tx	 t;
 	struct json_object	*o, *codes;
 	unsigned char		 secret[TOTP_SECRET_LEN];
 	unsigned char		 h[MFA_RECOVERY_CODES][CRYPTO_SHA256_LEN];
@@ -481,33 +460,43 @@ auth_mfa_enable(struct ctx *c)
 	if (json_parse_body(c, code_fields, &r) == -1)
 		return 0;
 	if (mfa_begin(c, "mfa_enable", "mfa enable refused",
-	    r.current_password.s, &u, &m, &fatal) == -1)
+	    r.current_password.s, &u, &m, &ra, &fatal) == -1)
 		return fatal ? -1 : 0;
 	if (m.is_enabled)
-		return mfa_conflict(c, "mfa_already_enabled",
+		return mfa_conflict(c, &ra, "mfa_already_enabled",
 		    "two-factor sign-in is already on");
 	if (m.pending == NULL)
-		return mfa_conflict(c, "mfa_setup_required",
+		return mfa_conflict(c, &ra, "mfa_setup_required",
 		    "start with POST /api/v1/auth/mfa/totp/setup");
-	if (secret_open(c->cfg, u.id, m.pending, m.pending_len, secret) == -1)
-		return -1;
-	v = totp_verify(secret, sizeof(secret), r.code.s, utc_now() / UTC_SEC,
-	    &step);
+	v = -1;
+	if (secret_open(c->cfg, u.id, m.pending, m.pending_len, secret) == 0)
+		v = totp_verify(secret, sizeof(secret), r.code.s,
+		    utc_now() / UTC_SEC, &step);
 	explicit_bzero(secret, sizeof(secret));
-	if (v == -1)
+	if (v == -1) {
+		reauth_release(c, &ra);
 		return -1;
+	}
+	/* The new secret is not yet the account's: only THR_REAUTH counts it. */
 	if (v == 0)
-		return mfa_bad_code(c, &u, "mfa_enable", "mfa enable refused");
+		return reauth_code_failed(c, &ra, REAUTH_OWN_SECRET, "code",
+		    "wrong_code");
 	codes = json_object_new_array();
 	if (recovery_batch(codes, h) == -1) {
 		json_object_put(codes);
+		reauth_release(c, &ra);
 		return -1;
 	}
-	if ((rc = enable_commit(c, &u, &m, step, h)) != DB_OK) {
+	t.ra = &ra;
+	t.m = &m;
+	t.step = step;
+	t.h = (const unsigned char (*)[CRYPTO_SHA256_LEN])h;
+	if ((rc = tx_run(c, enable_tx, &t)) != DB_OK) {
 		json_object_put(codes);
 		if (rc == 1)
-			return mfa_conflict(c, "mfa_setup_changed",
+			return mfa_conflict(c, &ra, "mfa_setup_changed",
 			    "the setup changed meanwhile; start again");
+		reauth_release(c, &ra);
 		problem_unavailable(c);
 		return 0;
 	}
@@ -519,43 +508,51 @@ auth_mfa_enable(struct ctx *c)
 }
 
 struct disable_tx {
-	const struct user_row	*u;
+	struct reauth		*ra;
 	const char		*code;
 	enum mfa_code		 verdict;
 };
 
 /*
- * Lock the user row first (the order of every auth transaction), check
- * and use the code, turn MFA off and drop the recovery codes. 1 when the
- * code is refused (verdict), 2 when MFA is already off.
+ * The re-authentication's counters first, then the user row locked (the
+ * order of every auth transaction), the code checked and used, MFA off
+ * and the recovery codes dropped. 1 when the code is refused (verdict),
+ * 2 when MFA is already off.
  */
 static int
 disable_tx(struct ctx *c, void *arg)
 {
 	struct disable_tx	*t = arg;
+	const struct user_row	*u = t->ra->u;
 	struct mfa_row		 m;
 	unsigned long long	 n = 0;
 	int			 found, rc;
 
-	if ((rc = store_mfa_get(c->db, c->arena, t->u->id, 1, &m, &found)) !=
-	    DB_OK)
+	if ((rc = reauth_success(c, t->ra)) != DB_OK ||
+	    (rc = store_mfa_get(c->db, c->arena, u->id, 1, &m, &found)) != DB_OK)
 		return rc;
 	if (!found)
 		return DB_ERROR;
 	if (!m.is_enabled)
 		return 2;
-	if ((rc = code_take(c, t->u, &m, t->code, &t->verdict)) != DB_OK)
+	if ((rc = code_take(c, u, &m, t->code, &t->verdict)) != DB_OK)
 		return rc;
 	if (t->verdict != MFA_CODE_OK)
 		return 1;
-	if ((rc = store_mfa_disable(c->db, t->u->id, utc_now(), &n)) != DB_OK)
+	if ((rc = store_mfa_disable(c->db, u->id, utc_now(), &n)) != DB_OK)
 		return rc;
 	if (n != 1)
 		return DB_ERROR;
-	if ((rc = store_mfa_codes_delete(c->db, t->u->id)) != DB_OK)
+	if ((rc = store_mfa_codes_delete(c->db, u->id)) != DB_OK)
 		return rc;
-	return mfa_audit(c, t->u, "mfa_disable", AUDIT_SUCCESS, "mfa disabled",
+	return mfa_audit(c, u, "mfa_disable", AUDIT_SUCCESS, "mfa disabled",
 	    NULL);
+}
+
+static int
+replay_note_tx(struct ctx *c, void *arg)
+{
+	return mfa_replay_note(c, arg);
 }
 
 int
@@ -564,6 +561,7 @@ auth_mfa_disable(struct ctx *c)
 	struct auth_mfa_code_req r;
 	struct user_row		 u;
 	struct mfa_row		 m;
+	struct reauth		 ra;
 	struct disable_tx	 t;
 	struct json_object	*o;
 	int			 fatal, rc;
@@ -572,29 +570,38 @@ auth_mfa_disable(struct ctx *c)
 	if (json_parse_body(c, code_fields, &r) == -1)
 		return 0;
 	if (mfa_begin(c, "mfa_disable", "mfa disable refused",
-	    r.current_password.s, &u, &m, &fatal) == -1)
+	    r.current_password.s, &u, &m, &ra, &fatal) == -1)
 		return fatal ? -1 : 0;
 	if (!m.is_enabled)
-		return mfa_conflict(c, "mfa_not_enabled",
+		return mfa_conflict(c, &ra, "mfa_not_enabled",
 		    "two-factor sign-in is off");
 	memset(&t, 0, sizeof(t));
-	t.u = &u;
+	t.ra = &ra;
 	t.code = r.code.s;
-	rc = tx_run(c, disable_tx, &t);
-	if (rc == DB_OK) {
+	if ((rc = tx_run(c, disable_tx, &t)) == DB_OK) {
 		o = json_object_new_object();
 		jset_bool(o, "mfa_enabled", 0);
 		json_reply(c, 200, o);
 		return 0;
 	}
 	if (rc == 2)
-		return mfa_conflict(c, "mfa_not_enabled",
+		return mfa_conflict(c, &ra, "mfa_not_enabled",
 		    "two-factor sign-in is off");
-	if (rc == 1 && t.verdict == MFA_CODE_REPLAY &&
-	    mfa_replay_report(c, &u) != DB_OK)
-		rc = DB_ERROR;
-	if (rc == 1)
-		return mfa_bad_code(c, &u, "mfa_disable", "mfa disable refused");
-	problem_unavailable(c);
-	return 0;
+	if (rc != 1) {
+		reauth_release(c, &ra);
+		problem_unavailable(c);
+		return 0;
+	}
+	/* The TOTP code is the account's second factor: shared with sign-in. */
+	if (t.verdict == MFA_CODE_REPLAY) {
+		if (tx_run(c, replay_note_tx, &u) != DB_OK) {
+			reauth_release(c, &ra);
+			problem_unavailable(c);
+			return 0;
+		}
+		return reauth_code_failed(c, &ra, REAUTH_ACCOUNT_SECRET, "code",
+		    "totp_replay");
+	}
+	return reauth_code_failed(c, &ra, REAUTH_ACCOUNT_SECRET, "code",
+	    "wrong_code");
 }

@@ -24,9 +24,11 @@ enum mfa_code {
 int	mfa_login_take(struct ctx *, const struct user_row *, const char *code,
 	    enum mfa_code *verdict);
 /*
- * A refused replay of u's TOTP code: audit it and tell u through the
- * outbox, in one transaction of its own. Returns an enum db_rc.
+ * A refused replay of u's TOTP code, inside the caller's transaction:
+ * audit it (every one), and tell u through the outbox (a mfa_replay
+ * mail) at most once per mfa.replay_mail_minutes, however many replays
+ * come at once. Returns an enum db_rc.
  */
-int	mfa_replay_report(struct ctx *, const struct user_row *);
+int	mfa_replay_note(struct ctx *, const struct user_row *);
 
 #endif

@@ -25,6 +25,7 @@
 #include "lib/tx.h"
 #include "lib/valid.h"
 #include "cgi-bin/auth/auth.h"
+#include "cgi-bin/auth/reauth.h"
 #include "cgi-bin/auth/store-login.h"
 #include "cgi-bin/auth/throttle.h"
 
@@ -92,31 +93,15 @@ pw_policy(struct ctx *c, const struct jv *pw, const struct user_row *u)
 	return -1;
 }
 
-/* A wrong current password: count it, audit it, answer 401. */
-static int
-change_refused(struct ctx *c, const struct thr_key *k, const char *uid)
-{
-	struct audit_entry	 e;
-
-	pw_audit(&e, "password_change", uid, AUDIT_FAILURE,
-	    "password change refused");
-	if (throttle_failed(c, k, 1, &e) != DB_OK)
-		problem_unavailable(c);
-	else
-		problem(c, 401, "reauthentication_failed",
-		    "the current password is wrong");
-	return 0;
-}
-
 struct change_tx {
 	const struct user_row	*u;
-	const struct thr_key	*k;
+	struct reauth		*ra;
 	const char		*hash;
 	struct audit_entry	*e;
 };
 
 /*
- * Throttle row first, then the user row (the order of every auth
+ * Throttle rows first, then the user row (the order of every auth
  * transaction); 1 if the password changed meanwhile.
  */
 static int
@@ -127,7 +112,7 @@ change_tx(struct ctx *c, void *arg)
 	int64_t			 now = utc_now();
 	int			 rc;
 
-	if ((rc = throttle_success(c, t->k, 1)) != DB_OK ||
+	if ((rc = reauth_success(c, t->ra)) != DB_OK ||
 	    (rc = store_user_set_password(c->db, t->u->id, t->hash,
 	    t->u->password_hash, now, &n)) != DB_OK)
 		return rc;
@@ -142,11 +127,11 @@ change_tx(struct ctx *c, void *arg)
 
 /* New hash, other sessions ended, resets voided, audit: one transaction. */
 static int
-change_commit(struct ctx *c, const struct user_row *u, const struct thr_key *k,
+change_commit(struct ctx *c, const struct user_row *u, struct reauth *ra,
     const char *hash)
 {
 	struct audit_entry	 e;
-	struct change_tx	 t = { u, k, hash, &e };
+	struct change_tx	 t = { u, ra, hash, &e };
 	int			 rc;
 
 	pw_audit(&e, "password_change", u->id, AUDIT_SUCCESS, "password changed");
@@ -165,9 +150,9 @@ auth_password_change(struct ctx *c)
 {
 	struct auth_password_change_req r;
 	struct user_row		 u;
-	struct thr_key		 k;
+	struct reauth		 ra;
 	char			*hash;
-	int			 found, refused;
+	int			 found, fatal;
 
 	if (pol_check(&c->actor, POL_ME_UPDATE, NULL) != POL_ALLOW)
 		return audit_deny(c, "password_change", "user", NULL, NULL, 0);
@@ -181,32 +166,18 @@ auth_password_change(struct ctx *c)
 	}
 	if (pw_policy(c, &r.new_password, &u) == -1)
 		return 0;
-	throttle_key_user(THR_REAUTH, u.id, &k);
-	if (throttle_claim(c, &k, 1, &refused) == -1) {
-		problem_unavailable(c);
-		return 0;
-	}
-	if (refused >= 0)
-		return throttle_refuse(c, &k, "password_change", NULL);
-	switch (pwd_verify(u.password_hash, r.current_password.s)) {
-	case PWD_OK:
-		break;
-	case PWD_MISMATCH:
-		return change_refused(c, &k, u.id);
-	default:
-		throttle_release(c, &k, 1);
-		problem_unavailable(c);
-		return 0;
-	}
+	if (reauth_password(c, &ra, &u, "password_change",
+	    "password change refused", r.current_password.s, &fatal) == -1)
+		return fatal ? -1 : 0;
 	hash = arena_alloc(c->arena, PWD_HASH_MAX);
 	if (pwd_hash(c->cfg, r.new_password.s, hash, PWD_HASH_MAX) != PWD_OK) {
-		throttle_release(c, &k, 1);
+		reauth_release(c, &ra);
 		problem_unavailable(c);
 		return 0;
 	}
-	if (change_commit(c, &u, &k, hash) == -1) {
+	if (change_commit(c, &u, &ra, hash) == -1) {
 		/* Nothing changed: the right password is not a failure. */
-		throttle_release(c, &k, 1);
+		reauth_release(c, &ra);
 		return 0;
 	}
 	json_reply_empty(c, 204);

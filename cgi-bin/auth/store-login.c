@@ -20,7 +20,7 @@
 
 static const char *const scope_names[] = {
 	"account", "login_address", "login_email", "reauth",
-	"forgot_address", "forgot_email",
+	"forgot_address", "forgot_email", "signup_address",
 };
 
 /* Forget counters after a quiet day, unless locked. Binds now twice. */
@@ -98,6 +98,14 @@ static const char SQL_RELEASE_USER[] =
 
 static const char SQL_RELEASE_THR[] =
     "UPDATE login_throttle" RELEASE_SET " WHERE scope = ? AND subject = ?";
+
+#define REPLAY_SET " SET failed_logins = GREATEST(failed_logins - 1, 0)"
+
+static const char SQL_REPLAY_USER[] =
+    "UPDATE users" REPLAY_SET " WHERE id = ?";
+
+static const char SQL_REPLAY_THR[] =
+    "UPDATE login_throttle" REPLAY_SET " WHERE scope = ? AND subject = ?";
 
 static const char SQL_SUCCESS_USER[] =
     "UPDATE users SET failed_logins = 0, lock_count = 0, locked_until = NULL,"
@@ -210,6 +218,16 @@ store_thr_release(struct db *db, const struct thr_key *k)
 
 	return db_exec(db, k->scope == THR_ACCOUNT ? SQL_RELEASE_USER :
 	    SQL_RELEASE_THR, p, n, NULL);
+}
+
+int
+store_thr_replay(struct db *db, const struct thr_key *k)
+{
+	struct db_param	 p[2];
+	size_t		 n = key_params(k, p);
+
+	return db_exec(db, k->scope == THR_ACCOUNT ? SQL_REPLAY_USER :
+	    SQL_REPLAY_THR, p, n, NULL);
 }
 
 int

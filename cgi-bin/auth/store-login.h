@@ -21,6 +21,7 @@ enum thr_scope {
 	THR_REAUTH,		/* current-password checks of a signed-in user */
 	THR_FORGOT_ADDRESS,	/* reset requests from one client address */
 	THR_FORGOT_EMAIL,	/* reset requests for one email */
+	THR_SIGNUP_ADDRESS,	/* sign-ups from one address that met a taken email */
 };
 
 #define THR_KEY_MAX	64
@@ -56,6 +57,12 @@ int	store_thr_fail(struct db *, const struct thr_key *,
 	    const struct thr_limits *, int64_t now, int *locked);
 /* Take back a claimed attempt that was neither a success nor a failure. */
 int	store_thr_release(struct db *, const struct thr_key *);
+/*
+ * A claimed attempt that was refused but is no guess (a replayed TOTP
+ * code: right, but already used): it leaves the consecutive count (no
+ * quick lock) but stays in the hourly one. Follow with store_thr_fail.
+ */
+int	store_thr_replay(struct db *, const struct thr_key *);
 /*
  * After a success: the attempt is not a failure; the consecutive count
  * goes back to 0 (an account also loses its lock and lock count).

@@ -29,6 +29,11 @@ static const char SQL_TAKE_STEP[] =
     "UPDATE users SET mfa_last_step = ? WHERE id = ? AND mfa_enabled = 1"
     " AND (mfa_last_step IS NULL OR mfa_last_step < ?)";
 
+static const char SQL_REPLAY_MAIL[] =
+    "UPDATE users SET mfa_replay_mailed_at = ? WHERE id = ?"
+    " AND (mfa_replay_mailed_at IS NULL"
+    " OR mfa_replay_mailed_at <= ? - INTERVAL ? MINUTE)";
+
 static const char SQL_CODES_DELETE[] =
     "DELETE FROM mfa_recovery_codes WHERE user_id = ?";
 
@@ -129,4 +134,18 @@ store_mfa_code_use(struct db *db, const char *user_id,
 {
 	return db_exec(db, SQL_CODE_USE, DB_ARGS(DB_TIME(now), DB_TEXT(user_id),
 	    DB_BLOB(hash, CRYPTO_SHA256_LEN)), affected);
+}
+
+int
+store_mfa_replay_mail_due(struct db *db, const char *user_id, int64_t now,
+    long minutes, int *due)
+{
+	unsigned long long	 n = 0;
+	int			 rc;
+
+	*due = 0;
+	if ((rc = db_exec(db, SQL_REPLAY_MAIL, DB_ARGS(DB_TIME(now),
+	    DB_TEXT(user_id), DB_TIME(now), DB_INT(minutes)), &n)) == DB_OK)
+		*due = n == 1;
+	return rc;
 }

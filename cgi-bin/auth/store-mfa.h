@@ -63,4 +63,12 @@ int	store_mfa_code_use(struct db *, const char *user_id,
 	    const unsigned char hash[CRYPTO_SHA256_LEN], int64_t now,
 	    unsigned long long *affected);
 
+/*
+ * Whether a mfa_replay mail may go to user_id now: at most one every
+ * minutes; one conditional UPDATE takes the window, so of concurrent
+ * replays exactly one gets *due 1. Inside the caller's transaction.
+ */
+int	store_mfa_replay_mail_due(struct db *, const char *user_id, int64_t now,
+	    long minutes, int *due);
+
 #endif

@@ -18,7 +18,7 @@
 #define NO_THRESHOLD	(INT_MAX / 2)
 
 static const char *const scope_audit[] = {
-	"account", "address", "email", "reauth", "address", "email",
+	"account", "address", "email", "reauth", "address", "email", "address",
 };
 
 static void
@@ -39,6 +39,10 @@ limits_of(const struct cfg *cfg, enum thr_scope s, struct thr_limits *l)
 	case THR_FORGOT_EMAIL:
 		l->threshold = NO_THRESHOLD;
 		l->max_hour = THR_FORGOT_EMAIL_HOUR;
+		break;
+	case THR_SIGNUP_ADDRESS:
+		l->threshold = NO_THRESHOLD;
+		l->max_hour = cfg->signup_max_taken_hour;
 		break;
 	default:
 		break;
@@ -188,6 +192,18 @@ throttle_failed(struct ctx *c, const struct thr_key *k, size_t n,
 	struct thr_failed	 t = { k, n, e, 0 };
 
 	return tx_run(c, failed_tx, &t);
+}
+
+int
+throttle_replayed(struct ctx *c, const struct thr_key *k, size_t n,
+    int *locked)
+{
+	size_t	 i;
+	int	 rc = DB_OK;
+
+	for (i = 0; i < n && rc == DB_OK; i++)
+		rc = store_thr_replay(c->db, &k[i]);
+	return rc == DB_OK ? throttle_fail(c, k, n, locked) : rc;
 }
 
 int

@@ -14,7 +14,9 @@
  *     numbers, consecutive count reset by a successful sign-in from it;
  *   reset requests: THR_FORGOT_ADDRESS_HOUR an hour from one address
  *     (else 429), THR_FORGOT_EMAIL_HOUR mails an hour to one email
- *     (silently: the reply never tells whether the account exists).
+ *     (silently: the reply never tells whether the account exists);
+ *   sign-ups that meet a taken email: signup.max_taken_hour an hour
+ *     from one address, then 429 for every sign-up from it that hour.
  */
 #ifndef CONCIERGE_W_AUTH_THROTTLE_H
 #define CONCIERGE_W_AUTH_THROTTLE_H
@@ -60,6 +62,13 @@ int	throttle_fail(struct ctx *, const struct thr_key *, size_t n,
  */
 int	throttle_failed(struct ctx *, const struct thr_key *, size_t n,
 	    struct audit_entry *e);
+/*
+ * A claimed attempt was refused but is no guess (a replayed TOTP code):
+ * in the caller's transaction, out of the consecutive counts, kept in the
+ * hourly ones (a lock only at the hourly maximum). An enum db_rc.
+ */
+int	throttle_replayed(struct ctx *, const struct thr_key *, size_t n,
+	    int *locked);
 /* A claimed attempt succeeded (caller's transaction). An enum db_rc. */
 int	throttle_success(struct ctx *, const struct thr_key *, size_t n);
 /*

@@ -48,7 +48,7 @@ auth_users_create(struct ctx *c)
 		return audit_deny(c, "create", "user", NULL, NULL, 0);
 	if (account_parse(c, admin_roles, &in) == -1)
 		return 0;
-	if (account_create(c, &in, &u, &p, &pr) == -1)
+	if (account_create(c, &in, NULL, &u, &p, &pr) == -1)
 		return 0;
 	o = json_object_new_object();
 	jset(o, "user", user_view(&u));

@@ -109,6 +109,11 @@ is "$STATUS" 422 "phone change needs the current password"
 like "$BODY" '"field":"current_password"' "the error names current_password"
 api PATCH /api/v1/me '{"phone":"+15550123456","current_password":"wrong-password-123"}' -H "Authorization: Bearer $VTOK"
 is "$STATUS" 401 "a wrong current password is refused"
+is "$(delta "$before" "$(counts)")" audit_log=+1 "the refusal is audited (and counted, cgi-bin/auth/reauth.c)"
+is "$(sql "SELECT CONCAT_WS(' ', action, outcome, JSON_VALUE(metadata, '\$.reason')) FROM audit_log
+	WHERE entity_id = '$VID' ORDER BY id DESC LIMIT 1")" "update failure wrong_password" \
+	"as a failed update of the account, reason wrong_password"
+before=$(counts)
 api PATCH /api/v1/me '{"email":"patient1@DEMO.test","current_password":"'"$PW"'"}' -H "Authorization: Bearer $VTOK"
 is "$STATUS" 409 "email taken by another account (any case)"
 api PATCH /api/v1/me '{"nickname":"x"}' -H "Authorization: Bearer $VTOK"

@@ -111,7 +111,12 @@ is "$STATUS" 429 "then 429, even with the right one"
 like "$(header Retry-After)" '^[1-9][0-9]*$' "with Retry-After"
 is "$(hash_of "$A_ID" | cut -c1-10)" '$argon2id$' "and nothing changed"
 try_login "$A_EMAIL" "$NEW_PW"
-is "$STATUS" 200 "signing in is a separate counter"
+is "$STATUS" 429 "the lock is the account's: signing in is locked too (same secret)"
+sql "UPDATE users SET locked_until = NULL, failed_logins = 0 WHERE id = '$A_ID'"
+try_login "$A_EMAIL" "$NEW_PW"
+is "$STATUS" 200 "once the account's lock is lifted, signing in works"
+change "$T1" "$(change_body "$NEW_PW" "$PW")"
+is "$STATUS" 429 "re-authentication keeps its own lock (a sign-in does not lift it)"
 
 # ===== forgot =====
 new_patient
