@@ -38,6 +38,7 @@ struct db {
 	const struct cfg	*cfg;
 	enum db_role		 role;
 	int			 is_in_tx;
+	int			 is_broken;	/* the connection died inside the transaction */
 	unsigned int		 err;
 	char			 errmsg[256];
 	unsigned long long	 insert_id;
@@ -69,6 +70,29 @@ set_err(struct db *db, unsigned int e, const char *msg)
 {
 	db->err = e;
 	snprintf(db->errmsg, sizeof(db->errmsg), "%s", msg ? msg : "");
+}
+
+/*
+ * The connection is gone inside a transaction: the server has rolled it
+ * back. Until the caller rolls back too, every statement is refused (a
+ * reconnect would run the rest of the transaction in autocommit).
+ */
+static void
+note_gone(struct db *db)
+{
+	if (is_gone(db->err) && db->is_in_tx && !db->is_broken) {
+		db->is_broken = 1;
+		log_warnx("db: connection lost inside a transaction; refusing "
+		    "statements until it is rolled back");
+	}
+}
+
+/* A statement while the transaction is lost: refused, nothing sent. */
+static int
+refuse_broken(struct db *db)
+{
+	set_err(db, CR_SERVER_LOST, "the transaction was lost; roll back first");
+	return DB_GONE;
 }
 
 static int
@@ -315,6 +339,8 @@ run(struct db *db, const char *sql, const struct db_param *p, size_t n,
 	MYSQL_STMT	*st;
 	int		 attempt;
 
+	if (db->is_broken)
+		return refuse_broken(db);
 	db->err = 0;
 	for (attempt = 0; attempt < 2; attempt++) {
 		if ((st = prepare(db, sql)) == NULL) {
@@ -346,11 +372,7 @@ fail:
 		log_warnx("db: statement failed: %u %s", db->err, db->errmsg);
 	else if (db->err != ER_DUP_ENTRY && db->err != ER_DUP_ENTRY_WITH_KEY_NAME)
 		log_errx("db: statement failed: %u %s", db->err, db->errmsg);
-	if (is_gone(db->err) && db->is_in_tx) {
-		int rc = classify(db);
-		db->is_in_tx = 0;
-		return rc;
-	}
+	note_gone(db);
 	return classify(db);
 }
 
@@ -416,18 +438,23 @@ db_set_commit_hook(struct db *db, int (*fn)(struct db *, void *), void *arg)
 int
 db_commit(struct db *db)
 {
-	int	(*hook)(struct db *, void *) = db->hook;
 	int	 rc;
 
-	db->hook = NULL;
-	if (hook != NULL && db->is_in_tx &&
-	    (rc = hook(db, db->hook_arg)) != DB_OK) {
+	if (db->is_broken) {
+		db_rollback(db);
+		return refuse_broken(db);
+	}
+	/* The hook stays set until a COMMIT with it succeeds (see db.h). */
+	if (db->hook != NULL && db->is_in_tx &&
+	    (rc = db->hook(db, db->hook_arg)) != DB_OK) {
 		db_rollback(db);
 		return rc;
 	}
 	rc = simple(db, "COMMIT", 0);
 	if (rc != DB_OK && is_gone(db->err))
 		rc = DB_GONE;
+	if (rc == DB_OK)
+		db->hook = NULL;
 	db->is_in_tx = 0;
 	return rc;
 }
@@ -439,6 +466,16 @@ db_rollback(struct db *db)
 
 	if (!db->is_in_tx)
 		return DB_OK;
+	if (db->is_broken) {
+		/* The server rolled it back when the connection died. */
+		cache_clear(db);
+		if (db->my != NULL)
+			mysql_close(db->my);
+		db->my = NULL;
+		db->is_broken = 0;
+		db->is_in_tx = 0;
+		return DB_OK;
+	}
 	rc = simple(db, "ROLLBACK", 0);
 	db->is_in_tx = 0;
 	return rc;
@@ -558,6 +595,7 @@ fetch_rows(struct db *db, MYSQL_STMT *st, int (*fn)(void *, const struct db_row 
 		if (f == 1) {
 			set_err(db, mysql_stmt_errno(st), mysql_stmt_error(st));
 			log_errx("db: fetch failed: %u %s", db->err, db->errmsg);
+			note_gone(db);
 			goto out;
 		}
 		if (complete_row(db, st, cols, b, ncols) == -1)

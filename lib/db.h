@@ -2,7 +2,10 @@
  * MariaDB/MySQL access: one connection per process, prepared statements
  * only (each SQL text prepared once per connection and cached by its
  * address), typed parameters, transactions, and one reconnect on a lost
- * connection outside a transaction.
+ * connection outside a transaction. A connection lost inside a
+ * transaction is never replaced behind the caller's back: every statement
+ * (and db_commit) answers DB_GONE until the caller calls db_rollback,
+ * which drops the dead connection; the next statement then reconnects.
  *
  * SQL texts are string constants named beside the function that runs
  * them (store modules); values always travel as bound parameters.
@@ -24,7 +27,7 @@ enum db_rc {
 	DB_ERROR = -1,		/* anything else; logged */
 	DB_DUPLICATE = -2,	/* unique key violation */
 	DB_DEADLOCK = -3,	/* deadlock or lock wait timeout: retry the transaction */
-	DB_GONE = -4,		/* connection lost inside a transaction */
+	DB_GONE = -4,		/* connection lost inside a transaction: roll back */
 };
 
 enum db_ptype {
@@ -112,10 +115,12 @@ int	db_rollback(struct db *);
 /* 1 while a transaction is open. */
 int	db_in_tx(const struct db *);
 /*
- * Run fn(db, arg) inside the next db_commit, just before COMMIT, in the
- * same transaction; a failing fn (non-zero) rolls the transaction back
- * and db_commit returns its code. One-shot: cleared when it runs. NULL
- * clears it.
+ * Run fn(db, arg) inside db_commit, just before COMMIT, in the same
+ * transaction; a failing fn (non-zero) rolls the transaction back and
+ * db_commit returns its code. It stays set until a COMMIT it ran before
+ * succeeds (then it is cleared), so a transaction that is rolled back
+ * and run again, whatever failed, runs it again too and can never commit
+ * without it. NULL clears it.
  */
 void	db_set_commit_hook(struct db *, int (*fn)(struct db *, void *), void *arg);
 
