@@ -25,40 +25,70 @@ static const char SQL_GET[] =
     " created_at, claimed_at FROM idempotency_keys"
     " WHERE user_id = ? AND idem_key = ?";
 
-/* Compare-and-swap on claimed_at: only one of several takers wins. */
+/*
+ * Compare-and-swap on claimed_at: only one of several takers wins, and
+ * only an expired row or a claim still running past IDEM_STALE_SECONDS
+ * is taken (the conditions are checked again here, so a claim marked
+ * committed meanwhile is never taken). now, now, now; key; claimed_at;
+ * now - ttl, now - stale.
+ */
 static const char SQL_TAKE_OVER[] =
     "UPDATE idempotency_keys SET request_hash = ?, state = 'running',"
     " resp_status = NULL, resp_type = NULL, resp_body = NULL,"
     " created_at = ?, claimed_at = ?"
-    " WHERE user_id = ? AND idem_key = ? AND claimed_at = ?";
+    " WHERE user_id = ? AND idem_key = ? AND claimed_at = ?"
+    " AND (created_at < ? OR (state = 'running' AND claimed_at < ?))";
 
-/* Run inside the command's own transaction: the work and this commit together. */
+/*
+ * Run inside the command's own transaction: the work and this commit
+ * together, for exactly our claim, while it may still commit.
+ */
 static const char SQL_COMMITTED[] =
     "UPDATE idempotency_keys SET state = 'committed'"
-    " WHERE user_id = ? AND idem_key = ? AND state = 'running'";
+    " WHERE user_id = ? AND idem_key = ? AND state = 'running'"
+    " AND claimed_at = ? AND claimed_at > ?";
 
+/* The outcome of our claim only (not of one that took it over). */
 static const char SQL_STORE[] =
     "UPDATE idempotency_keys SET state = 'done', resp_status = ?,"
-    " resp_type = ?, resp_body = ? WHERE user_id = ? AND idem_key = ?";
+    " resp_type = ?, resp_body = ? WHERE user_id = ? AND idem_key = ?"
+    " AND claimed_at = ?";
 
 static const char SQL_RELEASE[] =
     "DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ?"
-    " AND state = 'running'";
+    " AND state = 'running' AND claimed_at = ?";
 
 struct idem {
 	const char	*key;
 	const char	*user_id;
 	unsigned char	 hash[CRYPTO_SHA256_LEN];
+	int64_t		 claimed_at;	/* of our claim: binds the hook, store, release */
+	int		 is_lost;	/* the hook found the claim no longer ours */
 };
 
-/* Commit hook: mark the claim committed in the command's transaction. */
+/*
+ * Commit hook: mark our claim committed in the command's transaction.
+ * Not exactly one row (taken over, or past IDEM_RUN_SECONDS): the
+ * transaction must not commit.
+ */
 static int
 mark_committed(struct db *db, void *arg)
 {
-	const struct idem	*st = arg;
+	struct idem		*st = arg;
+	unsigned long long	 n = 0;
+	int			 rc;
 
-	return db_exec(db, SQL_COMMITTED, DB_ARGS(DB_TEXT(st->user_id),
-	    DB_TEXT(st->key)), NULL);
+	if ((rc = db_exec(db, SQL_COMMITTED, DB_ARGS(DB_TEXT(st->user_id),
+	    DB_TEXT(st->key), DB_TIME(st->claimed_at),
+	    DB_TIME(utc_now() - IDEM_RUN_SECONDS * UTC_SEC)), &n)) != DB_OK)
+		return rc;
+	if (n != 1) {
+		st->is_lost = 1;
+		log_warnx("idempotency: the claim is no longer this request's; "
+		    "not committing");
+		return DB_ERROR;
+	}
+	return DB_OK;
 }
 
 static int
@@ -128,9 +158,13 @@ existing(struct ctx *c, struct idem *st, int64_t now)
 		if (db_exec(c->db, SQL_TAKE_OVER, DB_ARGS(DB_BLOB(st->hash,
 		    sizeof(st->hash)), DB_TIME(now), DB_TIME(now),
 		    DB_TEXT(c->actor.user_id), DB_TEXT(st->key),
-		    DB_TIME(claimed)), &n) != DB_OK)
+		    DB_TIME(claimed), DB_TIME(now - IDEM_TTL_HOURS * UTC_HOUR),
+		    DB_TIME(now - IDEM_STALE_SECONDS * UTC_SEC)), &n) != DB_OK)
 			goto fail;
-		return n == 1 ? IDEM_PROCEED : IDEM_RETRY;
+		if (n != 1)
+			return IDEM_RETRY;
+		st->claimed_at = now;
+		return IDEM_PROCEED;
 	}
 	if (r->len[0] != sizeof(st->hash) ||
 	    !crypto_equal(r->v[0], st->hash, sizeof(st->hash))) {
@@ -174,8 +208,10 @@ claim(struct ctx *c, struct idem *st)
 		rc = db_exec(c->db, SQL_CLAIM, DB_ARGS(DB_TEXT(c->actor.user_id),
 		    DB_TEXT(st->key), DB_BLOB(st->hash, sizeof(st->hash)),
 		    DB_TIME(now), DB_TIME(now)), NULL);
-		if (rc == DB_OK)
+		if (rc == DB_OK) {
+			st->claimed_at = now;
 			return IDEM_PROCEED;
+		}
 		if (rc != DB_DUPLICATE) {
 			problem_unavailable(c);
 			return IDEM_ANSWERED;
@@ -194,14 +230,16 @@ finish(struct ctx *c, struct idem *st, int fn_rc)
 	const struct http_resp *r = c->resp;
 	int		 rc;
 
-	if (fn_rc == -1 || r->status >= 500 || r->status == 0 || r->is_streaming)
+	if (fn_rc == -1 || r->status >= 500 || r->status == 0 ||
+	    r->is_streaming || st->is_lost)
 		rc = db_exec(c->db, SQL_RELEASE, DB_ARGS(
-		    DB_TEXT(c->actor.user_id), DB_TEXT(st->key)), NULL);
+		    DB_TEXT(c->actor.user_id), DB_TEXT(st->key),
+		    DB_TIME(st->claimed_at)), NULL);
 	else
 		rc = db_exec(c->db, SQL_STORE, DB_ARGS(DB_INT(r->status),
 		    DB_TEXT(r->content_type), DB_TEXTN(r->body.data ?
 		    r->body.data : "", r->body.len), DB_TEXT(c->actor.user_id),
-		    DB_TEXT(st->key)), NULL);
+		    DB_TEXT(st->key), DB_TIME(st->claimed_at)), NULL);
 	/*
 	 * If this fails after a commit the claim stays 'committed': a retry
 	 * gets 409 idempotency_reply_lost, never a second run.
@@ -234,6 +272,13 @@ idem_run(struct ctx *c, int (*fn)(struct ctx *))
 	db_set_commit_hook(c->db, NULL, NULL);
 	if (db_in_tx(c->db))
 		db_rollback(c->db);
+	if (st.is_lost) {
+		/* Rolled back: nothing was done; the client may send it again. */
+		c->nerrs = 0;
+		problem(c, 409, "idempotency_expired", "this request took too "
+		    "long and was not carried out; send it again");
+		rc = 0;
+	}
 	finish(c, &st, rc);
 	return rc;
 }

@@ -15,10 +15,9 @@
 #include "lib/json.h"
 #include "lib/store-user.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "cgi-bin/appointments/appointments.h"
 #include "cgi-bin/appointments/store.h"
-
-#define TX_TRIES	3
 
 static const char *const visit_types[] = { "video", "in_person", NULL };
 
@@ -186,10 +185,11 @@ book_care_team(struct ctx *c, const struct appt_row *a)
 	    provider_takes(c, 1, 0, 1, a->visit_type) : DB_OK;
 }
 
-/* One attempt of the booking transaction. Returns an enum db_rc, or 1 if answered. */
+/* The booking transaction (tx_run). Returns an enum db_rc, or 1 if answered. */
 static int
-book_tx(struct ctx *c, struct appt_row *a)
+book_tx(struct ctx *c, void *arg)
 {
+	const struct appt_row	*a = arg;
 	struct json_object	*meta = NULL;
 	int			 rc;
 
@@ -197,16 +197,12 @@ book_tx(struct ctx *c, struct appt_row *a)
 		meta = json_object_new_object();
 		jset_bool(meta, "availability_override", 1);
 	}
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = appt_lock_and_check(c, a->provider_id, a->patient_id,
+	if ((rc = appt_lock_and_check(c, a->provider_id, a->patient_id,
 	    a->start_at, a->end_at, a->visit_type, NULL)) == DB_OK &&
 	    (rc = store_appt_insert(c->db, a)) == DB_OK &&
-	    (rc = book_care_team(c, a)) == DB_OK &&
-	    (rc = appt_effects(c, a, APPT_BOOKED, meta)) == DB_OK)
-		rc = db_commit(c->db);
+	    (rc = book_care_team(c, a)) == DB_OK)
+		rc = appt_effects(c, a, APPT_BOOKED, meta);
 	json_object_put(meta);
-	if (rc != DB_OK)
-		db_rollback(c->db);
 	return rc;
 }
 
@@ -228,7 +224,7 @@ book(struct ctx *c)
 	struct appt_row		 a;
 	const char		*patient;
 	int64_t			 end;
-	int			 rc, tries;
+	int			 rc;
 
 	memset(&r, 0, sizeof(r));
 	if (json_parse_body(c, book_fields, &r) == -1 ||
@@ -251,9 +247,7 @@ book(struct ctx *c)
 	a.override_reason = r.override_reason.s;
 	a.cancelled_at = JTIME_NULL;
 	a.created_at = a.updated_at = utc_now();
-	for (tries = 0; (rc = book_tx(c, &a)) == DB_DEADLOCK && tries < TX_TRIES; tries++)
-		c->nerrs = 0;
-	if (rc == 1)
+	if ((rc = tx_run(c, book_tx, &a)) == 1)
 		return 0;
 	if (rc != DB_OK) {
 		problem_unavailable(c);

@@ -12,10 +12,9 @@
 #include "lib/idempotency.h"
 #include "lib/json.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "cgi-bin/appointments/appointments.h"
 #include "cgi-bin/appointments/store.h"
-
-#define TX_TRIES	3
 
 struct appt_reschedule_req {
 	struct jv	 start_at;
@@ -122,26 +121,29 @@ new_time_ok(struct ctx *c, const struct appt_row *a, int64_t start,
 	return 0;
 }
 
+struct reschedule_tx {
+	const struct appt_row	*a;
+	int64_t			 old_start;
+	struct json_object	*meta;
+};
+
+/* The move (tx_run): an enum db_rc, 1 if answered, 2 if changed meanwhile. */
 static int
-reschedule_tx(struct ctx *c, struct appt_row *a, int64_t old_start,
-    struct json_object *meta)
+reschedule_tx(struct ctx *c, void *arg)
 {
+	const struct reschedule_tx *t = arg;
+	const struct appt_row	*a = t->a;
 	unsigned long long	 n = 0;
 	int			 rc;
 
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = appt_lock_and_check(c, a->provider_id, a->patient_id,
-	    a->start_at, a->end_at, a->visit_type, a->id)) == DB_OK &&
-	    (rc = store_appt_reschedule(c->db, a->id, old_start, a->start_at,
-	    a->end_at, a->updated_at, &n)) == DB_OK) {
-		if (n != 1)
-			rc = 2;
-		else if ((rc = appt_effects(c, a, APPT_RESCHEDULED, meta)) == DB_OK)
-			rc = db_commit(c->db);
-	}
-	if (rc != DB_OK)
-		db_rollback(c->db);
-	return rc;
+	if ((rc = appt_lock_and_check(c, a->provider_id, a->patient_id,
+	    a->start_at, a->end_at, a->visit_type, a->id)) != DB_OK ||
+	    (rc = store_appt_reschedule(c->db, a->id, t->old_start, a->start_at,
+	    a->end_at, a->updated_at, &n)) != DB_OK)
+		return rc;
+	if (n != 1)
+		return 2;
+	return appt_effects(c, a, APPT_RESCHEDULED, t->meta);
 }
 
 static int
@@ -149,9 +151,10 @@ reschedule(struct ctx *c)
 {
 	struct appt_reschedule_req r;
 	struct appt_row		 a;
+	struct reschedule_tx	 t;
 	struct json_object	*meta = NULL;
 	int64_t			 old_start, dur, end;
-	int			 rc, tries;
+	int			 rc;
 
 	memset(&r, 0, sizeof(r));
 	if (json_parse_body(c, reschedule_fields, &r) == -1 ||
@@ -178,9 +181,10 @@ reschedule(struct ctx *c)
 		meta = json_object_new_object();
 		jset_bool(meta, "availability_override", 1);
 	}
-	for (tries = 0; (rc = reschedule_tx(c, &a, old_start, meta)) == DB_DEADLOCK &&
-	    tries < TX_TRIES; tries++)
-		;
+	t.a = &a;
+	t.old_start = old_start;
+	t.meta = meta;
+	rc = tx_run(c, reschedule_tx, &t);
 	json_object_put(meta);
 	if (rc == 1)
 		return 0;
@@ -194,33 +198,50 @@ reschedule(struct ctx *c)
 	return 0;
 }
 
+struct transition_tx {
+	struct appt_row		*a;	/* as loaded; becomes the row as written */
+	const char		*from;
+	enum appt_change	 ch;
+	const char		*to;
+	const char		*reason;
+};
+
+/* CAS from -> to with its side effects (tx_run); 2 if changed meanwhile. */
+static int
+transition_tx(struct ctx *c, void *arg)
+{
+	struct transition_tx	*t = arg;
+	struct appt_row		*a = t->a;
+	unsigned long long	 n = 0;
+	int64_t			 now = utc_now();
+	int			 rc;
+
+	rc = t->ch == APPT_CANCELLED ? store_appt_cancel(c->db, a->id, t->from,
+	    t->reason, c->actor.user_id, now, &n) :
+	    store_appt_set_status(c->db, a->id, t->from, t->to, now, &n);
+	if (rc != DB_OK)
+		return rc;
+	if (n != 1)
+		return 2;
+	a->status = t->to;
+	a->updated_at = now;
+	if (t->ch == APPT_CANCELLED) {
+		a->cancel_reason = t->reason;
+		a->cancelled_by = c->actor.user_id;
+		a->cancelled_at = now;
+	}
+	return appt_effects(c, a, t->ch, NULL);
+}
+
 /* CAS a->status -> to with its side effects, then reply 200. */
 static int
 transition(struct ctx *c, struct appt_row *a, enum appt_change ch,
     const char *to, const char *reason)
 {
-	unsigned long long	 n = 0;
-	int64_t			 now = utc_now();
+	struct transition_tx	 t = { a, a->status, ch, to, reason };
 	int			 rc;
 
-	if ((rc = db_begin(c->db)) == DB_OK) {
-		rc = ch == APPT_CANCELLED ? store_appt_cancel(c->db, a->id,
-		    a->status, reason, c->actor.user_id, now, &n) :
-		    store_appt_set_status(c->db, a->id, a->status, to, now, &n);
-		a->status = to;
-		a->updated_at = now;
-		if (ch == APPT_CANCELLED) {
-			a->cancel_reason = reason;
-			a->cancelled_by = c->actor.user_id;
-			a->cancelled_at = now;
-		}
-		if (rc == DB_OK && n == 1 &&
-		    (rc = appt_effects(c, a, ch, NULL)) == DB_OK)
-			rc = db_commit(c->db);
-	}
-	if (rc != DB_OK || n != 1)
-		db_rollback(c->db);
-	if (rc == DB_OK && n != 1)
+	if ((rc = tx_run(c, transition_tx, &t)) == 2)
 		return conflict(c, "conflict", "the appointment changed meanwhile");
 	if (rc != DB_OK) {
 		problem_unavailable(c);
