@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +46,6 @@ struct state {
 };
 
 static volatile sig_atomic_t	 child_stop;
-static volatile sig_atomic_t	 child_idle;
 
 /* ---- request dispatch ---- */
 
@@ -258,9 +259,31 @@ static void
 on_child_term(int sig)
 {
 	child_stop = 1;
-	/* Waiting for a connection: nothing in flight, leave now. */
-	if (child_idle)
-		_exit(0);
+}
+
+/*
+ * Stop signals (SIGTERM, SIGINT, SIGHUP) only set child_stop, and are
+ * blocked at all times except while the child waits in ppoll for a
+ * connection: so a child leaves at once when idle, but never between
+ * accepting a connection and answering it (while libfcgi reads its
+ * parameters, a signal used to end the child or make libfcgi drop the
+ * connection: nginx answered 502). The listening socket is non-blocking:
+ * of the children woken for one connection, those that lose the race for
+ * it go back to ppoll instead of blocking in accept.
+ */
+static int
+wait_for_connection(int fd, const sigset_t *waitmask)
+{
+	struct pollfd	 p;
+
+	memset(&p, 0, sizeof(p));
+	p.fd = fd;
+	p.events = POLLIN;
+	if (ppoll(&p, 1, NULL, waitmask) == -1 && errno != EINTR) {
+		log_errx("poll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* Serve FastCGI requests on fd until stopped or recycled. */
@@ -270,33 +293,48 @@ serve(struct state *st, int fd, long max_requests)
 	FCGX_Request		 req;
 	struct http_io		 io = { &req, fcgi_param, fcgi_read, fcgi_write, fcgi_flush };
 	struct sigaction	 sa;
+	sigset_t		 stops, waitmask;
 	long			 served = 0;
+	int			 flags, rc;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_child_term;
-	/*
-	 * Restart interrupted reads and writes so a request in flight
-	 * finishes; an idle child leaves from the handler itself.
-	 */
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (FCGX_InitRequest(&req, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stops, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGHUP);
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) {
+		log_errx("listen: cannot make the socket non-blocking: %s",
+		    strerror(errno));
+		return 1;
+	}
+	if (FCGX_InitRequest(&req, fd, 0) != 0)
 		return 1;
 	(void)ensure_db(st);
 	while (!child_stop) {
-		child_idle = 1;
+		if (wait_for_connection(fd, &waitmask) == -1)
+			break;
 		if (child_stop)
 			break;
-		if (FCGX_Accept_r(&req) < 0) {
-			child_idle = 0;
-			if (child_stop || errno != EINTR)
-				break;
-			continue;
+		if ((rc = FCGX_Accept_r(&req)) < 0) {
+			/* Another child took it, or it went away: wait again. */
+			if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR ||
+			    rc == -ECONNABORTED)
+				continue;
+			log_errx("accept: %s", strerror(-rc));
+			break;
 		}
-		child_idle = 0;
 		handle(st, &io);
 		FCGX_Finish_r(&req);
 		if (max_requests > 0 && ++served >= max_requests) {

@@ -3,12 +3,16 @@
 
 usage: fcgi-client.py SOCKET [-m METHOD] [-u URI] [-t CONTENT_TYPE]
                       [-H 'Name: value']... [-d BODY | -f FILE]
-                      [--hold FILE] [--request-id ID] [--timeout SECONDS]
+                      [--hold FILE] [--hold-params FILE]
+                      [--request-id ID] [--timeout SECONDS]
 
 The CGI response (Status: line, headers, body) goes to stdout, the worker's
 FCGI_STDERR to stderr. --hold FILE: after the params are sent, write
 "params sent" to stderr and send the body only once FILE exists (so the
-request is surely in a worker's hands). Exit status: 0 when the request
+request is surely in a worker's hands). --hold-params FILE: send only the
+first half of the params, write "params started" to stderr, and send the
+rest (and the body) once FILE exists: the worker has accepted the
+connection and is reading its parameters. Exit status: 0 when the request
 ended normally (FCGI_END_REQUEST, protocol status 0), 3 when the connection
 closed first, 4 on timeout, 1 when the socket cannot be reached.
 """
@@ -38,9 +42,12 @@ def nv_len(n):
     return struct.pack(">B", n) if n < 128 else struct.pack(">I", n | 0x80000000)
 
 
+def params_data(pairs):
+    return b"".join(nv_len(len(k)) + nv_len(len(v)) + k + v for k, v in pairs)
+
+
 def params(pairs):
-    data = b"".join(nv_len(len(k)) + nv_len(len(v)) + k + v for k, v in pairs)
-    return record(PARAMS, data) + record(PARAMS)
+    return record(PARAMS, params_data(pairs)) + record(PARAMS)
 
 
 def main():
@@ -53,6 +60,7 @@ def main():
     ap.add_argument("-d", "--data")
     ap.add_argument("-f", "--file")
     ap.add_argument("--hold")
+    ap.add_argument("--hold-params")
     ap.add_argument("--request-id", default=os.urandom(16).hex())
     ap.add_argument("--timeout", type=float, default=20.0)
     a = ap.parse_args()
@@ -86,21 +94,37 @@ def main():
         print("fcgi-client: connect %s: %s" % (a.socket, e), file=sys.stderr)
         return 1
 
+    pdata = params_data(pairs)
+    half = len(pdata) // 2 if a.hold_params else len(pdata)
+
+    def wait_for(path):
+        while not os.path.exists(path):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
     def send_rest():
         # In a thread: the worker may answer (413) without reading the body.
         try:
+            if a.hold_params:
+                print("params started", file=sys.stderr, flush=True)
+                if not wait_for(a.hold_params):
+                    return
+                s.sendall(record(PARAMS, pdata[half:]) + record(PARAMS))
             if a.hold:
                 print("params sent", file=sys.stderr, flush=True)
-                while not os.path.exists(a.hold):
-                    if time.monotonic() > deadline:
-                        return
-                    time.sleep(0.01)
+                if not wait_for(a.hold):
+                    return
             s.sendall((record(STDIN, body) if body else b"") + record(STDIN))
         except OSError:
             pass
 
     try:
-        s.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) + params(pairs))
+        first = record(PARAMS, pdata[:half])
+        if not a.hold_params:
+            first += record(PARAMS)
+        s.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) + first)
         sender = threading.Thread(target=send_rest, daemon=True)
         sender.start()
         buf = b""
