@@ -53,7 +53,11 @@ static const struct cfg_key keys[] = {
 	L("login.max_failures_hour", login_max_failures_hour, 100, 1, 100000),
 	SECRET("crypto.data_key", crypto_data_key),
 	S("crypto.keys_file", crypto_keys_file, NULL),
+	/* Seal v1's HMAC key file; kept so older configs still load, never read. */
 	S("audit.key_file", audit_key_file, NULL),
+	S("audit.signing_key_file", audit_signing_key_file, NULL),
+	S("audit.verify_key_file", audit_verify_key_file, NULL),
+	L("audit.gap_timeout_seconds", audit_gap_timeout_seconds, 120, 0, 86400),
 	S("mfa.issuer", mfa_issuer, "Concierge"),
 	S("dev.clock_offset_file", dev_clock_offset_file, NULL),
 	L("appointments.min_notice_minutes", appt_min_notice_minutes, 60, 0, 100000),

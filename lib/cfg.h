@@ -39,7 +39,10 @@ struct cfg {
 
 	char	*crypto_data_key;	/* secret: 64 hex digits, AES-256-GCM, key id 1 */
 	char	*crypto_keys_file;	/* more numbered data keys (lib/vault.h) */
-	char	*audit_key_file;	/* file holding the audit HMAC key */
+	char	*audit_key_file;	/* obsolete (seal v1's HMAC key): accepted, unused */
+	char	*audit_signing_key_file; /* sealer only: Ed25519 private key (PEM) */
+	char	*audit_verify_key_file;	/* Ed25519 public keys, oldest first (PEM) */
+	long	 audit_gap_timeout_seconds; /* sealer: before a missing id is skipped */
 	char	*mfa_issuer;
 
 	char	*dev_clock_offset_file;	/* dev only: seconds added to utc_now */
