@@ -21,14 +21,15 @@
 
 void
 seal_walk_init(struct seal_walk *w, const struct seal_keyring *ring,
-    const struct seal_head *want, seal_cp_next_fn next_cp, void *cp_arg,
-    struct seal_verdict *v)
+    const struct seal_head *want, unsigned flags, seal_cp_next_fn next_cp,
+    void *cp_arg, struct seal_verdict *v)
 {
 	memset(w, 0, sizeof(*w));
 	memset(v, 0, sizeof(*v));
 	seal_init(&w->sc);
 	w->ring = ring;
 	w->want = want;
+	w->flags = flags;
 	w->next_cp = next_cp;
 	w->cp_arg = cp_arg;
 	w->v = v;
@@ -42,7 +43,7 @@ seal_walk_release(struct seal_walk *w)
 	seal_release(&w->sc);
 }
 
-/* Record the first problem (at id); returns -1 to stop the walk. */
+/* Record a problem at id: the first one found (lower ids win); returns -1 to stop. */
 static int __attribute__((format(printf, 3, 4)))
 bad(struct seal_walk *w, unsigned long long id, const char *fmt, ...)
 {
@@ -50,6 +51,8 @@ bad(struct seal_walk *w, unsigned long long id, const char *fmt, ...)
 	size_t	 n;
 	int	 len;
 
+	if (w->is_bad && w->v->first_bad_id <= id)
+		return -1;
 	w->is_bad = 1;
 	w->v->first_bad_id = id;
 	len = snprintf(w->v->problem, sizeof(w->v->problem), "id %llu: ", id);
@@ -79,33 +82,95 @@ pull_cp(struct seal_walk *w)
 	return 0;
 }
 
+/* 1 if cp carries a valid signature by a key of the ring. */
+static int
+signature_holds(struct seal_walk *w, const struct seal_checkpoint *cp)
+{
+	w->v->signatures++;
+	return seal_checkpoint_check(&w->sc, w->ring, cp, NULL) == SEAL_SIG_OK;
+}
+
+static int
+forged(struct seal_walk *w, const struct seal_checkpoint *cp)
+{
+	return bad(w, cp->first_id, "checkpoint %llu: the signature does not "
+	    "verify (forged or altered)", cp->seq);
+}
+
+/*
+ * Let cp vouch for its ids: it becomes the last checkpoint accepted; its
+ * signature was checked (is_checked) or will be once no later one does.
+ */
+static void
+accept(struct seal_walk *w, const struct seal_checkpoint *cp, int idx,
+    int is_checked)
+{
+	w->prior = w->cur;
+	w->cur.is_set = 1;
+	w->cur.is_checked = is_checked;
+	w->cur.is_forged = 0;
+	w->cur.through = cp->last_id;
+	w->cur.count = w->prior.count + 1;
+	memcpy(w->cur.head, w->hash, SEAL_HASH_LEN);
+	w->cur.cp = *cp;
+	if (is_checked)
+		w->confirmed = w->cur;
+	if (seal_checkpoint_digest(&w->sc, cp, w->cur_digest) == -1)
+		memset(w->cur_digest, 0, SEAL_HASH_LEN);
+	w->cur_key = idx;
+	w->nrows = w->nskip = 0;
+	w->has_cp = 0;
+}
+
+/*
+ * cp does not name the digest of the last checkpoint accepted: one of the
+ * two was altered. If that one's own signature holds, cp is at fault.
+ */
+static int
+unlinked(struct seal_walk *w, const struct seal_checkpoint *cp,
+    unsigned long long from)
+{
+	if (w->cur.is_checked || signature_holds(w, &w->cur.cp)) {
+		w->cur.is_checked = 1;
+		return bad(w, from, "checkpoint %llu does not name checkpoint "
+		    "%llu before it (altered)", cp->seq, w->cur.cp.seq);
+	}
+	w->cur.is_forged = 1;
+	return forged(w, &w->cur.cp);
+}
+
 /*
  * The walk has reached the end of the next checkpoint's range: check
  * everything it says, then let it vouch for its ids. Problems are
- * reported at its first id, the first one no signature vouches for.
+ * reported at its first id, the first one no signature vouches for. Its
+ * signature is checked now when it is the first one, the first one of
+ * its key, or with SEAL_VERIFY_ALL_SIGNATURES; else the next checkpoint's
+ * link, or seal_walk_end, vouches for it.
  */
 static int
 check_cp(struct seal_walk *w)
 {
+	static const unsigned char	 zero[SEAL_HASH_LEN];
 	const struct seal_checkpoint	*cp = &w->cp;
-	unsigned long long		 from = w->v->sealed_through + 1;
-	int				 idx, rc;
+	unsigned long long		 from = w->cur.through + 1;
+	unsigned long long		 prev_seq = w->cur.cp.seq;
+	int				 idx, is_checked;
 
-	if (cp->seq != w->prev_seq + 1)
+	if (cp->seq != prev_seq + 1)
 		return bad(w, from, "checkpoint %llu follows checkpoint %llu "
-		    "(%s)", cp->seq, w->prev_seq, cp->seq > w->prev_seq ?
+		    "(%s)", cp->seq, prev_seq, cp->seq > prev_seq ?
 		    "checkpoints deleted" : "out of order");
-	rc = seal_checkpoint_check(&w->sc, w->ring, cp, &idx);
-	if (rc == SEAL_SIG_UNKNOWN_KEY)
+	if ((idx = seal_keyring_find(w->ring, cp->key_id)) == -1)
 		return bad(w, from, "checkpoint %llu is signed by key %s, which "
 		    "audit.verify_key_file does not list", cp->seq, cp->key_id);
-	if (rc != SEAL_SIG_OK)
-		return bad(w, from, "checkpoint %llu: the signature does not "
-		    "verify (forged or altered)", cp->seq);
-	if (idx < w->prev_key)
+	if (idx < w->cur_key)
 		return bad(w, from, "checkpoint %llu is signed by key %s, listed "
 		    "before the key of checkpoint %llu (a retired key; the ring "
-		    "lists keys oldest first)", cp->seq, cp->key_id, w->prev_seq);
+		    "lists keys oldest first)", cp->seq, cp->key_id, prev_seq);
+	if (!crypto_equal(cp->prev, w->cur.is_set ? w->cur_digest : zero,
+	    SEAL_HASH_LEN))
+		return w->cur.is_set ? unlinked(w, cp, from) : bad(w, from,
+		    "checkpoint %llu names a checkpoint before it", cp->seq);
 	if (cp->first_id != from)
 		return bad(w, from, "checkpoint %llu covers ids from %llu, not "
 		    "from %llu", cp->seq, cp->first_id, from);
@@ -118,15 +183,54 @@ check_cp(struct seal_walk *w)
 		return bad(w, from, "checkpoint %llu counts %llu rows and %llu "
 		    "skipped ids; its entries hold %llu and %llu", cp->seq,
 		    cp->rows, cp->skipped, w->nrows, w->nskip);
-	w->v->sealed_through = cp->last_id;
-	memcpy(w->v->head, w->hash, SEAL_HASH_LEN);
-	w->v->newest = *cp;
-	w->v->checkpoints++;
-	w->prev_seq = cp->seq;
-	w->prev_key = idx;
-	w->nrows = w->nskip = 0;
-	w->has_cp = 0;
+	is_checked = (w->flags & SEAL_VERIFY_ALL_SIGNATURES) || !w->cur.is_set ||
+	    idx != w->cur_key;
+	if (is_checked && !signature_holds(w, cp))
+		return forged(w, cp);
+	accept(w, cp, idx, is_checked);
 	return 0;
+}
+
+/* Publish what a vouch state vouches for into the verdict. */
+static void
+publish(struct seal_walk *w, const struct seal_vouch *s)
+{
+	w->v->sealed_through = s->is_set ? s->through : 0;
+	w->v->checkpoints = s->is_set ? s->count : 0;
+	if (s->is_set) {
+		memcpy(w->v->head, s->head, SEAL_HASH_LEN);
+		w->v->newest = s->cp;
+	}
+}
+
+/*
+ * The last checkpoint accepted vouches for all before it once its own
+ * signature holds; if it does not, the one before it, if its does; else
+ * the last one whose signature was checked.
+ */
+static void
+settle(struct seal_walk *w)
+{
+	if (w->cur.is_set && !w->cur.is_checked && !w->cur.is_forged) {
+		if (signature_holds(w, &w->cur.cp))
+			w->cur.is_checked = 1;
+		else {
+			w->cur.is_forged = 1;
+			(void)forged(w, &w->cur.cp);
+		}
+	}
+	if (!w->cur.is_forged) {
+		publish(w, &w->cur);
+		return;
+	}
+	if (w->prior.is_set && (w->prior.is_checked ||
+	    signature_holds(w, &w->prior.cp))) {
+		publish(w, &w->prior);
+		return;
+	}
+	if (w->prior.is_set)
+		(void)forged(w, &w->prior.cp);
+	publish(w, &w->confirmed);
 }
 
 /* Compare the chain at the end of an entry first..last with the expected head. */
@@ -197,10 +301,10 @@ seal_walk_entry(struct seal_walk *w, const struct db_row *r)
 	if (chain_entry(w, r, first, last, is_skip) == -1 || pull_cp(w) == -1)
 		return -1;
 	if (w->has_cp && w->cp.is_malformed)
-		return bad(w, w->v->sealed_through + 1, "checkpoint %llu is "
-		    "malformed", w->cp.seq);
+		return bad(w, w->cur.through + 1, "checkpoint %llu is malformed",
+		    w->cp.seq);
 	if (w->has_cp && w->cp.last_id < last)
-		return bad(w, w->v->sealed_through + 1, "checkpoint %llu ends at "
+		return bad(w, w->cur.through + 1, "checkpoint %llu ends at "
 		    "id %llu, which no seal entry ends at", w->cp.seq,
 		    w->cp.last_id);
 	if (w->has_cp && w->cp.last_id == last)
@@ -208,21 +312,20 @@ seal_walk_entry(struct seal_walk *w, const struct db_row *r)
 	return 0;
 }
 
-void
-seal_walk_end(struct seal_walk *w)
+/* Once every entry was walked: what no entry or checkpoint explains, the expected head. */
+static void
+end_checks(struct seal_walk *w)
 {
 	unsigned long long	 end = w->expect - 1;
 
-	if (w->is_bad || w->is_failed || pull_cp(w) == -1)
-		return;
 	if (w->has_cp)
 		(void)bad(w, w->expect, w->cp.is_malformed ? "checkpoint %llu "
 		    "is malformed" : "seal entries missing before checkpoint "
 		    "%llu (tail truncated)", w->cp.seq);
-	else if (end > w->v->sealed_through)
-		(void)bad(w, w->v->sealed_through + 1, "seal entries for ids "
+	else if (end > w->cur.through)
+		(void)bad(w, w->cur.through + 1, "seal entries for ids "
 		    "%llu..%llu are not covered by a signed checkpoint",
-		    w->v->sealed_through + 1, end);
+		    w->cur.through + 1, end);
 	else if (w->want != NULL && w->want->id > end)
 		(void)bad(w, end + 1, "the chain ends before the expected head "
 		    "at id %llu (tail truncated)", w->want->id);
@@ -232,10 +335,17 @@ seal_walk_end(struct seal_walk *w)
 }
 
 void
+seal_walk_end(struct seal_walk *w)
+{
+	if (!w->is_bad && !w->is_failed && pull_cp(w) == 0)
+		end_checks(w);
+	if (!w->is_failed)
+		settle(w);
+}
+
+void
 seal_walk_forged(struct seal_walk *w, unsigned long long id)
 {
-	if (w->is_bad && w->v->first_bad_id <= id)
-		return;
 	(void)bad(w, id, "row present at an id sealed as never committed "
 	    "(inserted later)");
 }
@@ -308,7 +418,7 @@ out:
 
 int
 seal_verify(struct db *db, const struct seal_keyring *ring,
-    const struct seal_head *want, struct seal_verdict *v)
+    const struct seal_head *want, unsigned flags, struct seal_verdict *v)
 {
 	struct cp_pager		 pg;
 	struct seal_walk	 w;
@@ -320,7 +430,7 @@ seal_verify(struct db *db, const struct seal_keyring *ring,
 	pg.db = db;
 	arena_init(&pg.arena);
 	arena_init(&a);
-	seal_walk_init(&w, ring, want, cp_next, &pg, v);
+	seal_walk_init(&w, ring, want, flags, cp_next, &pg, v);
 	if (store_audit_snapshot_begin(db) != DB_OK || walk_entries(&w, db) == -1)
 		goto out;
 	seal_walk_end(&w);
@@ -353,6 +463,7 @@ seal_verdict_json(const struct seal_verdict *v)
 	jset_str(o, "problem", v->is_ok ? NULL : v->problem);
 	jset_int(o, "entries_checked", (long long)v->entries);
 	jset_int(o, "checkpoints_checked", (long long)v->checkpoints);
+	jset_int(o, "signatures_checked", (long long)v->signatures);
 	if (v->checkpoints > 0) {
 		head = json_object_new_object();
 		crypto_hex(v->head, SEAL_HASH_LEN, hex);

@@ -133,12 +133,26 @@ seal_canonical_checkpoint(struct buf *b, const struct seal_checkpoint *cp)
 {
 	if (put_str(b, CHECKPOINT_TYPE) == -1 ||
 	    put_bytes(b, cp->key_id, strlen(cp->key_id)) == -1 ||
-	    put_id(b, cp->seq) == -1 || put_id(b, cp->first_id) == -1 ||
+	    put_id(b, cp->seq) == -1 ||
+	    put_bytes(b, cp->prev, SEAL_HASH_LEN) == -1 ||
+	    put_id(b, cp->first_id) == -1 ||
 	    put_id(b, cp->last_id) == -1 ||
 	    put_bytes(b, cp->head, SEAL_HASH_LEN) == -1 ||
 	    put_id(b, cp->rows) == -1 || put_id(b, cp->skipped) == -1 ||
 	    put_time(b, cp->sealed_at) == -1)
 		return -1;
+	return 0;
+}
+
+int
+seal_checkpoint_digest(struct seal_ctx *sc, const struct seal_checkpoint *cp,
+    unsigned char out[SEAL_HASH_LEN])
+{
+	buf_clear(&sc->msg);
+	if (seal_canonical_checkpoint(&sc->msg, cp) == -1 ||
+	    buf_add(&sc->msg, cp->sig, SEAL_SIG_LEN) == -1)
+		return -1;
+	crypto_sha256(sc->msg.data, sc->msg.len, out);
 	return 0;
 }
 

@@ -37,14 +37,18 @@ struct seal_head {
 
 /*
  * A checkpoint: what one sealing transaction vouches for, signed. seq
- * counts checkpoints from 1 with no hole; first_id..last_id are the ids
- * its entries cover (first_id is the previous checkpoint's last_id + 1);
- * head is the chain value after last_id; rows and skipped count the ids
- * of its row and skip entries. is_malformed marks a stored row whose
- * cells could not be read (a verifier reports it; it is never signed).
+ * counts checkpoints from 1 with no hole; prev is the digest of the
+ * checkpoint before (seal_checkpoint_digest; zeros for the first), so a
+ * signature vouches for every checkpoint before it too; first_id..last_id
+ * are the ids its entries cover (first_id is the previous checkpoint's
+ * last_id + 1); head is the chain value after last_id; rows and skipped
+ * count the ids of its row and skip entries. is_malformed marks a stored
+ * row whose cells could not be read (a verifier reports it; it is never
+ * signed).
  */
 struct seal_checkpoint {
 	unsigned long long	 seq;
+	unsigned char		 prev[SEAL_HASH_LEN];
 	unsigned long long	 first_id;
 	unsigned long long	 last_id;
 	unsigned long long	 rows;
@@ -76,6 +80,12 @@ int	seal_canonical_skip(struct buf *b, unsigned long long first,
 	    unsigned long long last);
 /* Append the canonical form of a checkpoint (every field but sig) to b. 0 or -1. */
 int	seal_canonical_checkpoint(struct buf *b, const struct seal_checkpoint *);
+/*
+ * The digest a checkpoint's successor names as prev:
+ * SHA-256(canonical form || signature). 0 or -1.
+ */
+int	seal_checkpoint_digest(struct seal_ctx *, const struct seal_checkpoint *,
+	    unsigned char out[SEAL_HASH_LEN]);
 /*
  * One chain step over a row entry (cells as for seal_canonical_row):
  * out = SHA-256(prev || canonical). prev is all zeros before the first

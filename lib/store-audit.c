@@ -42,11 +42,11 @@ static const char SQL_SEAL_ADD_BATCH[] =
     SEAL_VALUES4 ", " SEAL_VALUES4 ", " SEAL_VALUES4 ", " SEAL_VALUES4;
 
 #define CHECKPOINT_COLS "id, key_id, first_id, last_id, head_hash, rows_sealed," \
-	" ids_skipped, sealed_at, signature"
+	" ids_skipped, sealed_at, signature, prev_hash"
 
 static const char SQL_CHECKPOINT_ADD[] =
     "INSERT INTO audit_seal_checkpoint (" CHECKPOINT_COLS ")"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 static const char SQL_CHECKPOINT_LAST[] =
     "SELECT " CHECKPOINT_COLS " FROM audit_seal_checkpoint"
@@ -207,7 +207,7 @@ store_audit_checkpoint_add(struct db *db, const struct seal_checkpoint *cp)
 	    DB_TEXT(cp->key_id), DB_INT(cp->first_id), DB_INT(cp->last_id),
 	    DB_BLOB(cp->head, SEAL_HASH_LEN), DB_INT(cp->rows),
 	    DB_INT(cp->skipped), DB_TIME(cp->sealed_at),
-	    DB_BLOB(cp->sig, SEAL_SIG_LEN)), NULL);
+	    DB_BLOB(cp->sig, SEAL_SIG_LEN), DB_BLOB(cp->prev, SEAL_HASH_LEN)), NULL);
 }
 
 /* A checkpoint row (CHECKPOINT_COLS) into cp; unreadable cells set is_malformed. */
@@ -227,7 +227,8 @@ checkpoint_parse(const struct db_row *r, struct seal_checkpoint *cp)
 	    seal_parse_id(r->v[5], &cp->rows) == -1 ||
 	    seal_parse_id(r->v[6], &cp->skipped) == -1 ||
 	    db_cell_time(r->v[7], &cp->sealed_at) == -1 ||
-	    cell_bytes(r, 8, cp->sig, SEAL_SIG_LEN) == -1)
+	    cell_bytes(r, 8, cp->sig, SEAL_SIG_LEN) == -1 ||
+	    cell_bytes(r, 9, cp->prev, SEAL_HASH_LEN) == -1)
 		cp->is_malformed = 1;
 }
 

@@ -44,12 +44,14 @@ CREATE TABLE audit_seal (
 
 -- One per sealing transaction, signed: id is the checkpoint's sequence
 -- number (1, 2, 3, ... with no hole; set by the sealer, part of what it
--- signs), first_id..last_id the ids its entries cover, head_hash the
--- chain value after last_id, key_id the signing key (first 8 bytes of
--- SHA-256 of its raw public key, hex), signature Ed25519 over the
--- canonical form of every other column.
+-- signs), prev_hash the digest of the checkpoint before it (so each
+-- signature vouches for all earlier checkpoints), first_id..last_id the
+-- ids its entries cover, head_hash the chain value after last_id, key_id
+-- the signing key (first 8 bytes of SHA-256 of its raw public key, hex),
+-- signature Ed25519 over the canonical form of every other column.
 CREATE TABLE audit_seal_checkpoint (
 	id		BIGINT UNSIGNED NOT NULL,
+	prev_hash	BINARY(32) NOT NULL,
 	key_id		CHAR(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
 	first_id	BIGINT UNSIGNED NOT NULL,
 	last_id		BIGINT UNSIGNED NOT NULL,

@@ -57,6 +57,7 @@ struct sealer {
 	unsigned long long		 last;	/* last id the chain covers */
 	unsigned char			 head[SEAL_HASH_LEN];
 	unsigned long long		 seq;	/* of the newest checkpoint */
+	unsigned char			 prev[SEAL_HASH_LEN];	/* its digest */
 	struct gap			 gaps[MAX_GAPS];
 	size_t				 ngaps;
 	unsigned long long		 held;	/* id an open transaction holds, or 0 */
@@ -171,6 +172,7 @@ load_tip(struct sealer *s)
 	if (!found && !t.is_found) {
 		s->last = s->seq = 0;
 		memset(s->head, 0, SEAL_HASH_LEN);
+		memset(s->prev, 0, SEAL_HASH_LEN);
 		return 0;
 	}
 	if (!found || cp.is_malformed)
@@ -195,7 +197,7 @@ load_tip(struct sealer *s)
 	s->last = cp.last_id;
 	s->seq = cp.seq;
 	memcpy(s->head, cp.head, SEAL_HASH_LEN);
-	return 0;
+	return seal_checkpoint_digest(&s->sc, &cp, s->prev);
 }
 
 /*
@@ -335,6 +337,7 @@ write_pass(struct sealer *s, const struct pass *p, struct seal_checkpoint *cp)
 
 	memset(cp, 0, sizeof(*cp));
 	cp->seq = s->seq + 1;
+	memcpy(cp->prev, s->prev, SEAL_HASH_LEN);
 	cp->first_id = s->last + 1;
 	cp->last_id = p->last;
 	memcpy(cp->head, p->hash, SEAL_HASH_LEN);
@@ -389,6 +392,8 @@ seal_pass(struct sealer *s)
 	s->last = p.last;
 	s->seq = cp.seq;
 	memcpy(s->head, p.hash, SEAL_HASH_LEN);
+	if (seal_checkpoint_digest(&s->sc, &cp, s->prev) == -1)
+		return PASS_ERROR;
 	s->rows += p.nrows;
 	s->skipped += p.nskip;
 	gaps_prune(s);

@@ -4,6 +4,7 @@
  *   concierge-audit [--config FILE] [--admin] seal [--follow]
  *       [--interval DUR] [--gap-timeout DUR] [--batch N]
  *   concierge-audit [--config FILE] [--admin] verify [--expect-head ID:HEX]
+ *       [--all-signatures]
  *   concierge-audit [--config FILE] [--admin] head
  *   concierge-audit keygen SIGNING_KEY_FILE VERIFY_KEY_FILE
  *
@@ -44,6 +45,7 @@ struct opts {
 	int			 has_gap_timeout;
 	int			 has_expect;
 	struct seal_head	 expect;
+	unsigned		 verify_flags;	/* SEAL_VERIFY_* */
 };
 
 static void
@@ -55,6 +57,7 @@ usage(void)
 	    "           [--gap-timeout DUR] [--batch N]\n"
 	    "       concierge-audit [--config FILE] [--admin] verify "
 	    "[--expect-head ID:HEX]\n"
+	    "           [--all-signatures]\n"
 	    "       concierge-audit [--config FILE] [--admin] head\n"
 	    "       concierge-audit keygen SIGNING_KEY_FILE VERIFY_KEY_FILE\n"
 	    "DUR: a number with ms, s or m (seconds if none), e.g. 30s\n");
@@ -137,6 +140,9 @@ parse_opt(int ch, struct opts *o)
 	case 'e':
 		o->has_expect = 1;
 		return parse_head(optarg, &o->expect);
+	case 's':
+		o->verify_flags |= SEAL_VERIFY_ALL_SIGNATURES;
+		return 0;
 	default:
 		return -1;
 	}
@@ -155,6 +161,7 @@ parse_opts(int argc, char *argv[], struct opts *o)
 		{ "gap-timeout", required_argument, NULL, 'g' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "expect-head", required_argument, NULL, 'e' },
+		{ "all-signatures", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int	 ch;
@@ -173,7 +180,8 @@ parse_opts(int argc, char *argv[], struct opts *o)
 	o->nargs = argc - optind - 1;
 	if (strcmp(o->command, "seal") != 0 && o->has_seal_opt)
 		return -1;
-	if (strcmp(o->command, "verify") != 0 && o->has_expect)
+	if (strcmp(o->command, "verify") != 0 &&
+	    (o->has_expect || o->verify_flags != 0))
 		return -1;
 	if (o->nargs != (strcmp(o->command, "keygen") == 0 ? 2 : 0))
 		return -1;
@@ -232,14 +240,15 @@ cmd_verify(struct db *db, const struct seal_keyring *ring, const struct opts *o)
 	struct timespec		 t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (seal_verify(db, ring, o->has_expect ? &o->expect : NULL, &v) == -1)
+	if (seal_verify(db, ring, o->has_expect ? &o->expect : NULL,
+	    o->verify_flags, &v) == -1)
 		return AUDIT_EXIT_FAIL;
 	j = seal_verdict_json(&v);
 	printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
 	json_object_put(j);
 	fprintf(stderr, "concierge-audit: verified %llu entries and %llu "
-	    "checkpoints in %.3f s\n", v.entries, v.checkpoints,
-	    seconds_since(&t0));
+	    "checkpoints (%llu signatures) in %.3f s\n", v.entries,
+	    v.checkpoints, v.signatures, seconds_since(&t0));
 	return v.is_ok ? AUDIT_EXIT_OK : AUDIT_EXIT_BAD;
 }
 

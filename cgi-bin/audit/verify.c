@@ -46,7 +46,7 @@ audit_verify_get(struct ctx *c)
 		    "worker");
 		return 0;
 	}
-	rc = seal_verify(c->db, &ring, NULL, &v);
+	rc = seal_verify(c->db, &ring, NULL, 0, &v);
 	seal_keyring_release(&ring);
 	if (rc == -1 || audit_verify_row(c, &v) != DB_OK) {
 		problem_unavailable(c);

@@ -15,6 +15,7 @@
 #   unfenced SQL          run SQL as root with every fence dropped, then restore them
 #   snapshot / repair     save the seal and the audit rows; put them back
 #   rehash_from ID        recompute the stored chain hashes from ID on (SQL only)
+#   cp_digest_sql ID      SQL for the digest the checkpoint after ID must name
 #   forge_sign ID KEY     re-sign checkpoint ID with KEY (openssl), as an intruder
 #   touch_row             one more audit row (a patient reads their profile)
 
@@ -117,9 +118,15 @@ ROW_CANON="CONCAT($(sqlf "'audit.entry.v2'"), $(sqlf "'row'"), $(sqlf "CAST(a.id
 SKIP_CANON="CONCAT($(sqlf "'audit.entry.v2'"), $(sqlf "'skip'"), $(sqlf "CAST(audit_id AS CHAR)"),
 	$(sqlf "CAST(last_id AS CHAR)"))"
 CP_CANON="CONCAT($(sqlf "'audit.checkpoint.v1'"), $(sqlf c.key_id), $(sqlf "CAST(c.id AS CHAR)"),
-	$(sqlf "CAST(c.first_id AS CHAR)"), $(sqlf "CAST(c.last_id AS CHAR)"), $(sqlf c.head_hash),
+	$(sqlf c.prev_hash), $(sqlf "CAST(c.first_id AS CHAR)"), $(sqlf "CAST(c.last_id AS CHAR)"), $(sqlf c.head_hash),
 	$(sqlf "CAST(c.rows_sealed AS CHAR)"), $(sqlf "CAST(c.ids_skipped AS CHAR)"),
 	$(sqlf "$(sql_usec c.sealed_at)"))"
+
+# cp_digest_sql ID: SQL for checkpoint ID's digest, what the next one names as prev_hash.
+cp_digest_sql() {
+	printf "(SELECT UNHEX(SHA2(CONCAT(%s, c.signature), 256)) FROM audit_seal_checkpoint c WHERE c.id = %s)" \
+		"$CP_CANON" "$1"
+}
 
 # rehash_from ID: recompute the stored hash of every entry from ID on over
 # what the rows and entries hold now: SHA-256 is public, so root can.

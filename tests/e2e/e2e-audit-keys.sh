@@ -99,9 +99,10 @@ like "$OUT" "older than key $KID2" "keys rotate forward only"
 NEW_END=$(sealed_through)
 unfenced "INSERT INTO audit_seal (audit_id, last_id, kind, hash) VALUES ($NEW_END + 1, $NEW_END + 1, 'skip', REPEAT(X'00', 32))" >/dev/null
 rehash_from $((NEW_END + 1)) >/dev/null
-unfenced "INSERT INTO audit_seal_checkpoint (id, key_id, first_id, last_id, head_hash, rows_sealed,
-	ids_skipped, sealed_at, signature) VALUES ($CP_NEW + 1, '', $NEW_END + 1, $NEW_END + 1,
-	(SELECT hash FROM audit_seal WHERE audit_id = $NEW_END + 1), 0, 1, UTC_TIMESTAMP(6), REPEAT(X'00', 64))" >/dev/null
+unfenced "INSERT INTO audit_seal_checkpoint (id, prev_hash, key_id, first_id, last_id, head_hash,
+	rows_sealed, ids_skipped, sealed_at, signature) VALUES ($CP_NEW + 1, $(cp_digest_sql "$CP_NEW"), '',
+	$NEW_END + 1, $NEW_END + 1, (SELECT hash FROM audit_seal WHERE audit_id = $NEW_END + 1), 0, 1,
+	UTC_TIMESTAMP(6), REPEAT(X'00', 64))" >/dev/null
 forge_sign $((CP_NEW + 1)) "$SIGNING_KEY"
 V=$("$CLI" --config "$T_TMP/v12.conf" verify 2>/dev/null)
 is "$? $(jq -c '[.ok, .first_bad_id]' <<<"$V")" "1 [false,$((NEW_END + 1))]" \

@@ -48,6 +48,9 @@ is "$(sql "SELECT COUNT(*) FROM audit_seal WHERE kind = 'row' AND last_id <> aud
 is "$(sql "SELECT COUNT(*) FROM audit_seal_checkpoint c LEFT JOIN audit_seal_checkpoint p
 	ON p.id = c.id - 1 WHERE c.first_id <> COALESCE(p.last_id, 0) + 1")" 0 \
 	"checkpoints are numbered 1, 2, ... and each starts where the one before ended"
+is "$(sql "SELECT COUNT(*) FROM audit_seal_checkpoint n WHERE n.prev_hash <>
+	COALESCE($(cp_digest_sql "n.id - 1"), REPEAT(X'00', 32))")" 0 \
+	"each names SHA-256 of the one before (canonical form and signature), the first zeros"
 KID=$(key_id_of "$VERIFY_KEY")
 is "$(sql "SELECT GROUP_CONCAT(DISTINCT key_id) FROM audit_seal_checkpoint")" "$KID" \
 	"every checkpoint names the dev key's id (SHA-256 of the public key, 8 bytes)"

@@ -96,15 +96,19 @@ sound "sound once the entry and the checkpoint are put back"
 unfenced "UPDATE audit_seal_checkpoint SET sealed_at = sealed_at - INTERVAL 1 DAY WHERE id = $CP_Y" >/dev/null
 found "$Y_FIRST" "checkpoint $CP_Y: the signature does not verify" "a backdated checkpoint"
 repair
+unfenced "UPDATE audit_seal_checkpoint SET sealed_at = sealed_at - INTERVAL 1 DAY WHERE id = $CP_X" >/dev/null
+found "$X_FIRST" "checkpoint $CP_X: the signature does not verify" \
+	"a backdated checkpoint in the middle (caught by the link from the next one)"
+repair
 # A skip over two more ids with the right SHA-256 and a checkpoint that is
 # right in every field but the signature.
 N1=$((END + 1))
 N2=$((END + 2))
 unfenced "INSERT INTO audit_seal (audit_id, last_id, kind, hash) VALUES ($N1, $N2, 'skip', REPEAT(X'00', 32))" >/dev/null
 rehash_from "$N1" >/dev/null
-unfenced "INSERT INTO audit_seal_checkpoint (id, key_id, first_id, last_id, head_hash, rows_sealed,
-	ids_skipped, sealed_at, signature) SELECT $CP_Y + 1, key_id, $N1, $N2,
-	(SELECT hash FROM audit_seal WHERE audit_id = $N1), 0, 2, UTC_TIMESTAMP(6), signature
+unfenced "INSERT INTO audit_seal_checkpoint (id, prev_hash, key_id, first_id, last_id, head_hash,
+	rows_sealed, ids_skipped, sealed_at, signature) SELECT $CP_Y + 1, $(cp_digest_sql "$CP_Y"), key_id,
+	$N1, $N2, (SELECT hash FROM audit_seal WHERE audit_id = $N1), 0, 2, UTC_TIMESTAMP(6), signature
 	FROM audit_seal_checkpoint WHERE id = $CP_Y" >/dev/null
 found "$N1" "checkpoint $((CP_Y + 1)): the signature does not verify" "an appended checkpoint with a copied signature"
 openssl genpkey -algorithm ed25519 -out "$T_TMP/intruder.pem" 2>/dev/null || bail "openssl genpkey"

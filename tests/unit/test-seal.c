@@ -71,17 +71,21 @@ static const char p256_public_pem[] =
     "+S4eb44OrVighu+7KCBlS4Pf846FZywretKP4JflY1yIacJPOZqMj9KtBg==\n"
     "-----END PUBLIC KEY-----\n";
 
-/* The checkpoint {seq 7, ids 42..45, head h2, 1 row, 3 skipped, at ...}. */
+/* The checkpoint {seq 7, prev h1, ids 42..45, head h2, 1 row, 3 skipped, at ...}. */
 static const char cp_canonical[] =
     "530000001361756469742e636865636b706f696e742e76315300000010323166"
-    "6533316466613135346132363153000000013753000000023432530000000234"
-    "355300000020e6ec32434d4e7b24eec97dffc2fad99d4a0ec120b5a060a56c81"
-    "47909a89c3fa5300000001315300000001335300000010313736373332333034"
-    "36303030303031";
+    "6533316466613135346132363153000000013753000000203854867778af3909"
+    "e5097f6568478cc4669f56f0c68f5b59bdcf5f3cc70ffd015300000002343253"
+    "0000000234355300000020e6ec32434d4e7b24eec97dffc2fad99d4a0ec120b5"
+    "a060a56c8147909a89c3fa5300000001315300000001335300000010313736373"
+    "33233303436303030303031";
 /* openssl pkeyutl -sign -rawin -inkey rfc8032-test1.pem -in cp.bin */
 static const char cp_signature[] =
-    "520dcd4b97bf18d2fedec573b6d55b91d7bd70e2c06f1b8c8cf28a810d020b8a"
-    "9ff4389e70b5771c2d3aca6bf52fd6bd4c52fb9be5aab3a0ba234ad982ecac06";
+    "b6f154520c179f2523f3b371c83d55fa5982e72e984a50467b6a3792fe4a8c41"
+    "6c429bb0b21bbb3670de46508f7910559b4adbaaeb398215dde4462229632a05";
+/* SHA-256(cp.bin || signature): what the next checkpoint names as prev. */
+static const char cp_digest[] =
+    "b277f422258643a2d2e443604df1c0fecbf225699435becaa64265fbc7849f82";
 
 static void
 lengths(char *const *v, size_t *len, size_t n)
@@ -256,6 +260,7 @@ sample_cp(struct seal_checkpoint *cp)
 {
 	memset(cp, 0, sizeof(*cp));
 	cp->seq = 7;
+	assert_int_equal(crypto_unhex(h1_hex, cp->prev, SEAL_HASH_LEN), 0);
 	cp->first_id = 42;
 	cp->last_id = 45;
 	assert_int_equal(crypto_unhex(h2_hex, cp->head, SEAL_HASH_LEN), 0);
@@ -375,6 +380,7 @@ t_checkpoint_sign(void **state)
 	struct seal_ctx		 sc;
 	struct buf		 b;
 	char			 path[128], hex[2 * SEAL_SIG_LEN + 1];
+	unsigned char		 digest[SEAL_HASH_LEN];
 	int			 idx;
 
 	(void)state;
@@ -394,11 +400,15 @@ t_checkpoint_sign(void **state)
 	assert_string_equal(hex, cp_signature);
 	assert_int_equal(seal_checkpoint_check(&sc, &r, &cp, &idx), SEAL_SIG_OK);
 	assert_int_equal(idx, 0);
+	assert_int_equal(seal_checkpoint_digest(&sc, &cp, digest), 0);
+	crypto_hex(digest, SEAL_HASH_LEN, hex);
+	assert_string_equal(hex, cp_digest);
 	/* Every field is covered. */
 #define ALTERED(stmt) do { alt = cp; stmt; \
 	assert_int_equal(seal_checkpoint_check(&sc, &r, &alt, NULL), SEAL_SIG_BAD); \
 	} while (0)
 	ALTERED(alt.seq++);
+	ALTERED(alt.prev[0] ^= 1);
 	ALTERED(alt.first_id--);
 	ALTERED(alt.last_id += 1000);
 	ALTERED(alt.head[31] ^= 1);
@@ -523,6 +533,9 @@ fx_checkpoint(struct fx *f, const struct seal_key *k)
 
 	memset(cp, 0, sizeof(*cp));
 	cp->seq = f->ncp + 1;
+	if (f->ncp > 0)
+		assert_int_equal(seal_checkpoint_digest(&f->sc, &f->cps[f->ncp - 1],
+		    cp->prev), 0);
 	cp->first_id = f->ncp == 0 ? 1 : f->cps[f->ncp - 1].last_id + 1;
 	cp->last_id = f->last;
 	memcpy(cp->head, f->head, SEAL_HASH_LEN);
@@ -553,20 +566,27 @@ fx_next_cp(void *arg, struct seal_checkpoint *out)
 	return 1;
 }
 
-/* Walk the whole fixture; the verdict in v. */
+/* Walk the whole fixture with flags; the verdict in v. */
 static void
-fx_walk(struct fx *f, const struct seal_head *want, struct seal_verdict *v)
+fx_walk_flags(struct fx *f, const struct seal_head *want, unsigned flags,
+    struct seal_verdict *v)
 {
 	struct seal_walk	 w;
 	size_t			 i;
 
 	f->icp = 0;
-	seal_walk_init(&w, &ring_ab, want, fx_next_cp, f, v);
+	seal_walk_init(&w, &ring_ab, want, flags, fx_next_cp, f, v);
 	for (i = 0; i < f->n; i++)
 		if (seal_walk_entry(&w, &f->rows[i]) == -1)
 			break;
 	seal_walk_end(&w);
 	seal_walk_release(&w);
+}
+
+static void
+fx_walk(struct fx *f, const struct seal_head *want, struct seal_verdict *v)
+{
+	fx_walk_flags(f, want, 0, v);
 }
 
 static void
@@ -782,6 +802,63 @@ t_walk_checkpoints(void **state)
 	fx_release(&f);
 }
 
+/*
+ * Checkpoints name the digest of the one before: a signature vouches for
+ * every earlier checkpoint, so only some signatures need checking, and an
+ * altered checkpoint whose own signature is not checked is still caught.
+ */
+static void
+t_walk_links(void **state)
+{
+	struct seal_verdict	 v;
+	struct fx		 f;
+
+	(void)state;
+	fx_standard(&f);
+	fx_entry(&f, 10, 10, 0);
+	fx_checkpoint(&f, &key_a);
+	fx_walk(&f, NULL, &v);
+	assert_true(v.is_ok);
+	assert_int_equal(v.checkpoints, 3);
+	assert_int_equal(v.signatures, 2);	/* the first one and the newest */
+	fx_walk_flags(&f, NULL, SEAL_VERIFY_ALL_SIGNATURES, &v);
+	assert_true(v.is_ok);
+	assert_int_equal(v.signatures, 3);
+	/* The middle one altered: its successor's link fails, its signature too. */
+	f.cps[1].sealed_at -= 86400000000LL;
+	fx_walk(&f, NULL, &v);
+	assert_verdict(&v, 6, "checkpoint 2: the signature does not verify");
+	assert_int_equal(v.sealed_through, 5);
+	f.cps[1].sealed_at += 86400000000LL;
+	/* The newest one's link altered: that one is at fault. */
+	f.cps[2].prev[3] ^= 1;
+	fx_walk(&f, NULL, &v);
+	assert_verdict(&v, 10, "checkpoint 3 does not name checkpoint 2");
+	assert_int_equal(v.sealed_through, 9);
+	f.cps[2].prev[3] ^= 1;
+	/* The newest one forged: the one before it still vouches. */
+	f.cps[2].rows = 0;
+	f.cps[2].skipped = 1;
+	fx_walk(&f, NULL, &v);
+	assert_verdict(&v, 10, "counts 0 rows");
+	assert_int_equal(v.sealed_through, 9);
+	f.cps[2].rows = 1;
+	f.cps[2].skipped = 0;
+	f.cps[2].sig[9] ^= 1;
+	fx_walk(&f, NULL, &v);
+	assert_verdict(&v, 10, "checkpoint 3: the signature does not verify");
+	assert_int_equal(v.sealed_through, 9);
+	assert_int_equal(v.checkpoints, 2);
+	/* A first checkpoint that names a predecessor. */
+	fx_release(&f);
+	fx_standard(&f);
+	f.cps[0].prev[0] = 1;
+	fx_resign(&f, 0, &key_a);
+	fx_walk(&f, NULL, &v);
+	assert_verdict(&v, 1, "names a checkpoint before it");
+	fx_release(&f);
+}
+
 /* Root recomputes the SHA-256 chain over an edited row: only the signature stops it. */
 static void
 t_walk_rehashed(void **state)
@@ -854,7 +931,7 @@ t_walk_forged(void **state)
 
 	(void)state;
 	fx_standard(&f);
-	seal_walk_init(&w, &ring_ab, NULL, fx_next_cp, &f, &v);
+	seal_walk_init(&w, &ring_ab, NULL, 0, fx_next_cp, &f, &v);
 	for (i = 0; i < f.n; i++)
 		assert_int_equal(seal_walk_entry(&w, &f.rows[i]), 0);
 	seal_walk_end(&w);
@@ -880,6 +957,7 @@ main(void)
 		cmocka_unit_test(t_walk_rows),
 		cmocka_unit_test(t_walk_stretched),
 		cmocka_unit_test(t_walk_checkpoints),
+		cmocka_unit_test(t_walk_links),
 		cmocka_unit_test(t_walk_rehashed),
 		cmocka_unit_test(t_walk_expect_head),
 		cmocka_unit_test(t_walk_forged),
