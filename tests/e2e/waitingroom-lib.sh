@@ -6,7 +6,10 @@
 #   that many seconds from the real now; prints its id.
 # checkin TOKEN APPT: POST check-in; sets STATUS/BODY; prints nothing.
 # sweep: one `concierge-waitingroom sweep --once` of the tested build.
-# wr_counts: counts plus the waiting-room tables (nothing-written checks).
+# wr_counts: counts plus the waiting-room tables (nothing-written checks:
+#   compare two of them with is).
+# mkuser_now ROLE: mkuser whose session was last seen at the dev clock's
+#   now (so a big clock_shift does not idle it out); prints "ID TOKEN".
 # lk_verify TOKEN [SECRET]: the LiveKit SDK's verdict on a join token
 #   (claims JSON on stdout, status 0), with the configured key and secret.
 
@@ -19,6 +22,16 @@ mkappt() {
 		UTC_TIMESTAMP(6) + INTERVAL ($secs + $mins * 60) SECOND, 'scheduled',
 		'$vt', '$pat', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))" || bail "cannot create an appointment"
 	printf '%s\n' "$id"
+}
+
+mkuser_now() {
+	local id tok off
+	read -r id tok <<<"$(mkuser "$@")"
+	off=$(cat "$ROOT/var/clock-offset" 2>/dev/null || echo 0)
+	sql "UPDATE sessions SET last_seen_at = UTC_TIMESTAMP(6) + INTERVAL $off SECOND,
+		created_at = UTC_TIMESTAMP(6) + INTERVAL $off SECOND,
+		expires_at = UTC_TIMESTAMP(6) + INTERVAL ($off + 86400) SECOND WHERE id = '$id'"
+	printf '%s %s\n' "$id" "$tok"
 }
 
 checkin() { as "$1" POST /api/v1/waiting-room/check-in "{\"appointment_id\":\"$2\"}"; }
