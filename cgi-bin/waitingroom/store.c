@@ -216,15 +216,20 @@ wr_store_entry_admit(struct db *db, const char *id, const char *session_id,
 }
 
 /*
- * The queue: two ranges of wr_entry_queue (waiting, away), a primary-key
- * join per entry to skip appointments cancelled or closed meanwhile, and
- * a sort of those few rows.
+ * The queue: each status is one range of wr_entry_queue already in
+ * queue order (InnoDB appends id), read up to the limit; the two short
+ * lists are merged by a sort of at most twice the limit rows. A
+ * primary-key join per entry skips appointments cancelled or closed
+ * meanwhile.
  */
+#define QUEUE_PART(st) \
+    "(SELECT " ENTRY_COLS " FROM waiting_room_entries e" \
+    " JOIN appointments a ON a.id = e.appointment_id AND a.status = 'checked_in'" \
+    " WHERE e.provider_id = ? AND e.status = '" st "'" \
+    " ORDER BY e.appt_start_at, e.checked_in_at, e.id LIMIT ?)"
 static const char SQL_QUEUE[] =
-    "SELECT " ENTRY_COLS " FROM waiting_room_entries e"
-    " JOIN appointments a ON a.id = e.appointment_id AND a.status = 'checked_in'"
-    " WHERE e.provider_id = ? AND e.status IN ('waiting', 'away')"
-    " ORDER BY e.appt_start_at, e.checked_in_at, e.id LIMIT ?";
+    "SELECT * FROM (" QUEUE_PART("waiting") " UNION ALL " QUEUE_PART("away")
+    ") q ORDER BY appt_start_at, checked_in_at, id LIMIT ?";
 static const char SQL_NEXT_WAITING[] =
     "SELECT " ENTRY_COLS " FROM waiting_room_entries e"
     " JOIN appointments a ON a.id = e.appointment_id AND a.status = 'checked_in'"
@@ -240,6 +245,7 @@ wr_store_queue(struct db *db, struct arena *a, const char *provider,
 
 	*n = 0;
 	if ((rc = db_query(db, a, SQL_QUEUE, DB_ARGS(DB_TEXT(provider),
+	    DB_INT(WR_QUEUE_MAX), DB_TEXT(provider), DB_INT(WR_QUEUE_MAX),
 	    DB_INT(WR_QUEUE_MAX)), &res)) != DB_OK)
 		return rc;
 	return entries_of(&res, a, out, n);
