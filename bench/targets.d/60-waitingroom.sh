@@ -9,8 +9,9 @@
 #   is not audited (docs/WAITINGROOM.md).
 # wr-admit: "admit next" followed by the end of the session it started,
 #   measured as pairs/s (wrk with its own Lua script, like book-cancel).
-#   1000 providers with 12 waiting patients each, taken round robin so
-#   one provider never has two requests in flight; each pair runs two
+#   1000 providers with 12 waiting patients each (half for the warm-up,
+#   half measured), taken round robin so one provider never has two
+#   requests in flight; each pair runs two
 #   transactions (presence lock, CAS of entry and appointment, session
 #   insert, sealed 'started'/'ended' log events, audit rows, events to
 #   everyone behind in the queue, a provider_ready outbox row). Its
@@ -114,7 +115,10 @@ wr_admit_data() {
 wr_lua() {
 	cat <<'LUA'
 local env = os.getenv
+-- warm-up and measurement use separate halves of the providers: an admit
+-- still in flight when the warm-up stops must not meet the measurement.
 local nproviders = tonumber(env("BENCH_PROVIDERS"))
+local base = tonumber(env("BENCH_BASE") or "0")
 local threads = {}
 function setup(thread) thread:set("tid", #threads); table.insert(threads, thread) end
 function init(args)
@@ -138,7 +142,7 @@ function request()
 		    { ["Authorization"] = "Bearer " .. job[1], ["Content-Type"] = "application/json" }, "{}")
 	end
 	-- this thread's providers in turn: tid + 1, tid + 1 + nthreads, ...
-	local k = 1 + tid + (n % math.floor(nproviders / nthreads)) * nthreads
+	local k = base + 1 + tid + (n % math.floor(nproviders / nthreads)) * nthreads
 	n = n + 1
 	local t = token(k)
 	return wrk.format("POST", "/api/v1/waiting-room/admit",
@@ -190,7 +194,8 @@ wr_admit() {
 		# Fresh queues for each phase: 12 waiting patients per provider.
 		wr_admit_data
 		rm -f "$OUT_DIR/$name.result"
-		BENCH_PROVIDERS=$WR_PROVIDERS BENCH_THREADS=$THREADS BENCH_OUT="$OUT_DIR/$name.result" \
+		BENCH_PROVIDERS=$((WR_PROVIDERS / 2)) BENCH_BASE=$([[ $phase == warmup ]] && echo 0 || echo $((WR_PROVIDERS / 2))) \
+		    BENCH_THREADS=$THREADS BENCH_OUT="$OUT_DIR/$name.result" \
 		    wrk -t "$THREADS" -c "$CONNECTIONS" -d "$([[ $phase == warmup ]] && echo "$WARMUP" || echo "$DURATION")" \
 		    --timeout "$TIMEOUT" -s "$lua" "$BASE_URL" >"$OUT_DIR/$name.wrk.txt" 2>&1 || true
 	done
