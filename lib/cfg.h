@@ -49,6 +49,24 @@ struct cfg {
 
 	long	 appt_min_notice_minutes;
 	long	 appt_cancel_window_hours;
+
+	/* waitingroom and video (docs/WAITINGROOM.md) */
+	long	 wr_checkin_before_minutes;	/* check-in opens before the start */
+	long	 wr_checkin_after_end_minutes;	/* and closes after the end */
+	long	 wr_away_after_seconds;		/* no heartbeat: waiting -> away */
+	long	 wr_keep_place_seconds;		/* away this long: -> removed */
+	long	 wr_session_max_minutes;	/* the sweeper ends longer sessions */
+	long	 wr_busy_extra_minutes;		/* estimate: busy, no session running */
+	long	 wr_announcement_default_minutes;
+	long	 wr_announcement_max_hours;
+	long	 wr_event_skew_seconds;		/* session event times may lead by this */
+	long	 wr_sweep_interval_seconds;	/* sweep --follow: pause between passes */
+	long	 wr_sweep_batch;		/* rows per kind per pass */
+	char	*video_provider;		/* "livekit" or "none" */
+	char	*video_url;			/* what clients connect to */
+	char	*video_api_key;
+	char	*video_api_secret;		/* secret: signs the join tokens */
+	long	 video_token_ttl_seconds;
 };
 
 /* Defaults for every key. */
