@@ -9,7 +9,7 @@
 # Fields: appointment start_at (book, reschedule) and the computed end_at;
 # from/to of GET /appointments, /slots and /audit; a patient's
 # consent_signed_at; availability exception dates and the windows they
-# give near the ends.
+# give near the ends; a waiting-room announcement's expires_at.
 . "$(dirname -- "$0")/lib.sh"
 . "$(dirname -- "$0")/appointments-lib.sh"
 
@@ -75,7 +75,7 @@ is "$(jq -r .end_at <<<"$BODY")" 9999-12-31T23:59:00Z "with its new end"
 
 # ===== list filters =====
 list() { as "$STAFF_TOK" GET "/api/v1/appointments?$1"; }
-list "from=$(uri "$LOW")&to=$(uri "$HIGH")"
+list "from=$(uri "$LOW")&to=$(uri "$HIGH")&patient_id=$PAT"
 is "$STATUS" 200 "list from the first to the last instant"
 is "$(jq -r --arg a "$A" '[.data[] | select(.id == $a)] | length' <<<"$BODY")" 1 "holds the 9999 visit"
 list "from=$(uri "$HIGH")"
@@ -142,6 +142,19 @@ as "$STAFF_TOK" GET "/api/v1/patients?q=$PAT"
 is "$STATUS" 200 "staff search pages read it"
 consent 2026-01-05T10:00:00Z
 is "$STATUS $(jq -r .consent_signed_at <<<"$BODY")" "200 2026-01-05T10:00:00Z" "and the API can repair it"
+
+# ===== waiting-room announcement expiry =====
+before=$(appt_counts)
+announce() { as "$STAFF_TOK" POST /api/v1/waiting-room/announcements \
+	"$(jq -cn --arg p "$PROV" --arg t "$1" '{provider_id:$p, text:"Running late", expires_at:$t}')"; }
+announce "$LOW_OUT"
+is "$STATUS" 422 "an announcement expiring before 1900 (offset) is 422"
+like "$BODY" '"field":"expires_at"' "naming expires_at"
+announce "$HIGH_OUT"
+is "$STATUS" 422 "an announcement expiring past 9999 (offset) is 422"
+announce "$HIGH"
+is "$STATUS" 422 "the last instant is in range but too far ahead: 422"
+is "$(appt_counts)" "$before" "refused announcements write nothing"
 
 # ===== audit query =====
 as "$AUD_TOK" GET "/api/v1/audit?from=$(uri "$LOW")&to=$(uri "$HIGH")&limit=1"
