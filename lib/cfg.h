@@ -46,6 +46,10 @@ struct cfg {
 
 	long	 appt_min_notice_minutes;
 	long	 appt_cancel_window_hours;
+
+	/* attachments (lib/attachment.h) and messaging */
+	char	*attachments_dir;	/* encrypted files, outside the web root */
+	long	 attachments_purge_hours;	/* unattached uploads live this long */
 };
 
 /* Defaults for every key. */
