@@ -61,6 +61,7 @@ static const struct cfg_key keys[] = {
 	/* attachments and messaging */
 	S("attachments.dir", attachments_dir, "/var/lib/concierge/attachments"),
 	L("attachments.purge_hours", attachments_purge_hours, 24, 1, 8760),
+	L("messaging.notify_minutes", messaging_notify_minutes, 15, 0, 10080),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

@@ -50,6 +50,7 @@ struct cfg {
 	/* attachments (lib/attachment.h) and messaging */
 	char	*attachments_dir;	/* encrypted files, outside the web root */
 	long	 attachments_purge_hours;	/* unattached uploads live this long */
+	long	 messaging_notify_minutes;	/* one mail per recipient and thread */
 };
 
 /* Defaults for every key. */
