@@ -1,15 +1,16 @@
 # bench/targets.d/60-messaging.sh: secure messaging (issue 10).
 #
 # msg-post: POST /api/v1/threads/{id}/messages as a patient, spread over
-#   64 threads with their provider (wrk with its own Lua script; one
-#   Idempotency-Key per request, as a careful client sends, unless
-#   BENCH_MSG_IDEM=0). Each post: session, the policy and care-team check,
-#   the idempotency claim, then one transaction with the thread's row
-#   lock, the sealed message, its receipt, the unread counts, the audit
-#   row, the event and the mail throttle (an outbox row at most once per
-#   thread and recipient per 15 minutes), then the stored (sealed) reply.
-#   Every run adds its messages to the dev database (a 10 s run at 2k/s:
-#   20k messages with their rows).
+#   64 threads with their provider (wrk with its own Lua script). Each
+#   post: the session, then one transaction with the thread's row lock,
+#   the participants and the policy, the sealed message, its receipt, the
+#   unread counts, the audit row, the event and the mail throttle (an
+#   outbox row at most once per thread and recipient per 15 minutes).
+#   Every run adds its messages to the dev database (a 10 s run at 1k/s:
+#   10k messages with their rows).
+# msg-post-idem: the same with an Idempotency-Key on each post, as a
+#   careful client sends: the claim (its own commit), the mark in the
+#   post's transaction, the sealed reply stored (another commit).
 # msg-list: GET /api/v1/threads/{id}/messages as the provider: the newest
 #   20 of a thread of 100k messages (keyset on (thread_id, seq)), bodies
 #   opened, the reader's receipts, and the page's audit row.
@@ -60,7 +61,8 @@ msg_bench_data() {
 msg_lua() {
 	cat <<'LUA'
 local env = os.getenv
-local token, idem, offset = env("BENCH_TOKEN"), env("BENCH_MSG_IDEM") ~= "0", env("BENCH_OFFSET") or "0"
+local token, idem, offset = env("BENCH_TOKEN"), env("BENCH_MSG_IDEM") == "1", env("BENCH_OFFSET") or "0"
+local name = env("BENCH_NAME") or "msg-post"
 local ids = {}
 for id in (env("BENCH_THREADS") or ""):gmatch("[a-z2-7]+") do table.insert(ids, id) end
 local threads = {}
@@ -90,7 +92,7 @@ function done(summary, latency, requests)
 	local e = summary.errors
 	local secs = summary.duration / 1e6
 	local f = io.open(env("BENCH_OUT"), "w")
-	f:write(string.format("name=msg-post requests=%d duration_s=%.2f rps=%.2f p50_ms=%.3f p99_ms=%.3f non2xx=%d bad_status=%s errors=%d\n",
+	f:write(string.format("name=" .. name .. " requests=%d duration_s=%.2f rps=%.2f p50_ms=%.3f p99_ms=%.3f non2xx=%d bad_status=%s errors=%d\n",
 	    summary.requests, secs, summary.requests / secs, latency:percentile(50) / 1000,
 	    latency:percentile(99) / 1000, bad, fb, e.connect + e.read + e.write + e.timeout))
 	f:close()
@@ -117,8 +119,9 @@ msg_result() {
 	((kv[errors] == 0)) || fail "$name: ${kv[errors]} socket errors"
 }
 
+# msg_post NAME IDEM: the posting target, with (1) or without (0) keys.
 msg_post() {
-	local name=msg-post tok lua="$OUT_DIR/msg-post.lua" phase threads
+	local name=$1 idem=$2 tok lua="$OUT_DIR/msg-post.lua" phase threads
 	[[ $DEFINED != *" $name "* ]] || die "target '$name' defined twice"
 	DEFINED+="$name "
 	bench_selected "$name" || return 0
@@ -132,6 +135,7 @@ msg_post() {
 		[[ $phase == warmup && $WARMUP =~ ^0+[smh]?$ ]] && continue
 		rm -f "$OUT_DIR/$name.result"
 		BENCH_TOKEN=$tok BENCH_THREADS=$threads BENCH_OFFSET="$(date +%s%N)" \
+		    BENCH_NAME=$name BENCH_MSG_IDEM=$idem \
 		    BENCH_OUT="$OUT_DIR/$name.result" wrk -t "$THREADS" -c "$CONNECTIONS" \
 		    -d "$([[ $phase == warmup ]] && echo "$WARMUP" || echo "$DURATION")" \
 		    --timeout "$TIMEOUT" -s "$lua" "$BASE_URL" >"$OUT_DIR/$name.wrk.txt" 2>&1 || true
@@ -162,10 +166,11 @@ msg_bytes() {
 	msg_result "$name" "$OUT_DIR/$name.result"
 }
 
-if bench_selected msg-post || bench_selected msg-list; then
+if bench_selected msg-post || bench_selected msg-post-idem || bench_selected msg-list; then
 	msg_bench_data
 fi
-msg_post
+msg_post msg-post 0
+msg_post msg-post-idem 1
 msg_tok=""
 bench_selected msg-list && msg_tok=$(bench_login bench-msg-provider@bench.test 'Concierge-Dev-2026!')
 BENCH_EXPECT='"next_cursor":"' bench_target msg-list GET "/api/v1/threads/$MSG_LIST/messages" "" \

@@ -3,7 +3,8 @@
  * receipts of that message and every earlier one become 'read' (and
  * 'delivered', if they were not), their unread count drops by as many,
  * each sender whose message was read now gets a message.read event, and
- * one audit row lists the ids. Concurrent reads of one thread by one
+ * one audit row lists the ids (the first 500) and the count; the
+ * receipts are never all held in memory. Concurrent reads of one thread by one
  * reader serialise on their participant row. GET
  * /api/v1/messages/unread-count: the total and the threads with unread
  * messages, for the threads the caller can see now.
@@ -64,6 +65,7 @@ tell_senders(struct ctx *c, const struct mark *mk, const char **senders,
 	return DB_OK;
 }
 
+/* The audit row: the first ids (AUDIT_READ_MAX_IDS) and how many were marked. */
 static int
 mark_audit(struct ctx *c, const struct mark *mk, const char **ids, size_t n)
 {
@@ -73,11 +75,11 @@ mark_audit(struct ctx *c, const struct mark *mk, const char **ids, size_t n)
 	int			 rc;
 
 	a = json_object_new_array();
-	for (i = 0; i < n && i < AUDIT_READ_MAX_IDS; i++)
+	for (i = 0; i < n; i++)
 		json_object_array_add(a, json_object_new_string(ids[i]));
 	jset_str(meta, "up_to_message_id", mk->up_to);
 	jset(meta, "ids", a);
-	jset_int(meta, "count", (long long)n);
+	jset_int(meta, "count", (long long)mk->marked);
 	memset(&e, 0, sizeof(e));
 	e.action = "mark_read";
 	e.entity_type = "thread";
@@ -95,7 +97,7 @@ mark_tx(struct ctx *c, void *arg)
 {
 	struct mark	*mk = arg;
 	const char	**ids, **senders;
-	size_t		 n;
+	size_t		 nids, nsenders;
 	int		 rc, found;
 
 	if ((rc = db_begin(c->db)) != DB_OK ||
@@ -109,13 +111,14 @@ mark_tx(struct ctx *c, void *arg)
 		return 1;
 	}
 	if ((rc = store_unread_upto(c->db, c->arena, c->actor.user_id,
-	    mk->acc.t.id, mk->seq, &ids, &senders, &n)) != DB_OK ||
+	    mk->acc.t.id, mk->seq, AUDIT_READ_MAX_IDS, &ids, &nids, &senders,
+	    &nsenders)) != DB_OK ||
 	    (rc = store_mark_read(c->db, c->actor.user_id, mk->acc.t.id,
 	    mk->seq, utc_now(), &mk->marked)) != DB_OK ||
 	    (rc = store_unread_sub(c->db, c->arena, c->actor.user_id,
 	    mk->acc.t.id, mk->marked, &mk->left)) != DB_OK ||
-	    (rc = tell_senders(c, mk, senders, n)) != DB_OK ||
-	    (rc = mark_audit(c, mk, ids, n)) != DB_OK)
+	    (rc = tell_senders(c, mk, senders, nsenders)) != DB_OK ||
+	    (rc = mark_audit(c, mk, ids, nids)) != DB_OK)
 		return rc;
 	return db_commit(c->db);
 }

@@ -494,33 +494,47 @@ store_message_thread(struct db *db, struct arena *a, const char *message_id,
 	return DB_OK;
 }
 
-static const char SQL_UNREAD_UPTO[] =
-    "SELECT r.message_id, m.sender_id FROM message_receipts r"
+/* The ids, for the audit row: at most max of them. */
+static const char SQL_UNREAD_IDS[] =
+    "SELECT message_id FROM message_receipts WHERE recipient_id = ?"
+    " AND thread_id = ? AND seq <= ? AND status <> 'read' ORDER BY seq LIMIT ?";
+/* Who wrote them, for the events: at most one row per participant. */
+static const char SQL_UNREAD_SENDERS[] =
+    "SELECT DISTINCT m.sender_id FROM message_receipts r"
     " JOIN messages m ON m.thread_id = r.thread_id AND m.seq = r.seq"
     " WHERE r.recipient_id = ? AND r.thread_id = ? AND r.seq <= ?"
-    " AND r.status <> 'read' ORDER BY r.seq";
+    " AND r.status <> 'read'";
 
-int
-store_unread_upto(struct db *db, struct arena *a, const char *user_id,
-    const char *thread_id, long long seq, const char ***ids,
-    const char ***senders, size_t *n)
+static int
+column(struct db *db, struct arena *a, const char *sql,
+    const struct db_param *p, size_t np, const char ***out, size_t *n)
 {
 	struct db_res	 res;
 	size_t		 i;
 	int		 rc;
 
 	*n = 0;
-	if ((rc = db_query(db, a, SQL_UNREAD_UPTO, DB_ARGS(DB_TEXT(user_id),
-	    DB_TEXT(thread_id), DB_INT(seq)), &res)) != DB_OK)
+	if ((rc = db_query(db, a, sql, p, np, &res)) != DB_OK)
 		return rc;
-	*ids = arena_alloc(a, (res.nrows + 1) * sizeof(char *));
-	*senders = arena_alloc(a, (res.nrows + 1) * sizeof(char *));
-	for (i = 0; i < res.nrows; i++) {
-		(*ids)[i] = res.rows[i].v[0];
-		(*senders)[i] = res.rows[i].v[1];
-	}
+	*out = arena_alloc(a, (res.nrows + 1) * sizeof(char *));
+	for (i = 0; i < res.nrows; i++)
+		(*out)[i] = res.rows[i].v[0];
 	*n = res.nrows;
 	return DB_OK;
+}
+
+int
+store_unread_upto(struct db *db, struct arena *a, const char *user_id,
+    const char *thread_id, long long seq, size_t max, const char ***ids,
+    size_t *nids, const char ***senders, size_t *nsenders)
+{
+	int	 rc;
+
+	if ((rc = column(db, a, SQL_UNREAD_IDS, DB_ARGS(DB_TEXT(user_id),
+	    DB_TEXT(thread_id), DB_INT(seq), DB_INT(max)), ids, nids)) != DB_OK)
+		return rc;
+	return column(db, a, SQL_UNREAD_SENDERS, DB_ARGS(DB_TEXT(user_id),
+	    DB_TEXT(thread_id), DB_INT(seq)), senders, nsenders);
 }
 
 static const char SQL_MARK_READ[] =

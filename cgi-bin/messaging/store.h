@@ -96,10 +96,13 @@ int	store_message_thread(struct db *, struct arena *, const char *message_id,
 /* Lock user_id's participant row of thread_id (read receipts serialise on it). */
 int	store_participant_lock(struct db *, struct arena *, const char *thread_id,
 	    const char *user_id, int *found);
-/* user_id's unread receipts up to seq: message ids and their senders. */
+/*
+ * user_id's unread receipts up to seq: the first max message ids, and
+ * the distinct senders of them all.
+ */
 int	store_unread_upto(struct db *, struct arena *, const char *user_id,
-	    const char *thread_id, long long seq, const char ***ids,
-	    const char ***senders, size_t *n);
+	    const char *thread_id, long long seq, size_t max, const char ***ids,
+	    size_t *nids, const char ***senders, size_t *nsenders);
 /* Mark them read; then take n off the unread count. */
 int	store_mark_read(struct db *, const char *user_id, const char *thread_id,
 	    long long seq, int64_t now, unsigned long long *n);
