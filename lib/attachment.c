@@ -11,10 +11,10 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "lib/vault.h"
 
 #define FIELD_FILENAME	"attachments.filename"
-#define TX_TRIES	3
 
 /* The state of one upload, released once at the end. */
 struct upload {
@@ -103,10 +103,11 @@ mismatch:
 	return -1;
 }
 
-/* The row and its audit row, in one transaction. Returns an enum db_rc. */
+/* The row and its audit row (run by tx_run). Returns an enum db_rc. */
 static int
-insert_tx(struct ctx *c, const struct attachment_row *r)
+insert_tx(struct ctx *c, void *arg)
 {
+	const struct attachment_row *r = arg;
 	struct audit_entry	 e;
 	struct json_object	*meta = json_object_new_object();
 	int			 rc;
@@ -120,12 +121,8 @@ insert_tx(struct ctx *c, const struct attachment_row *r)
 	e.outcome = AUDIT_SUCCESS;
 	e.summary = "attachment uploaded";
 	e.metadata = meta;
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = store_att_insert(c->db, r)) == DB_OK &&
-	    (rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK && db_in_tx(c->db))
-		db_rollback(c->db);
+	if ((rc = store_att_insert(c->db, r)) == DB_OK)
+		rc = audit_append(c, &e);
 	json_object_put(meta);
 	return rc;
 }
@@ -135,7 +132,6 @@ store_row(struct ctx *c, struct upload *u, struct attachment_row *r, int type)
 {
 	unsigned char	*sealed;
 	size_t		 n;
-	int		 rc, tries;
 
 	if (vault_seal(c->cfg, c->arena, FIELD_FILENAME, r->id, r->filename,
 	    strlen(r->filename), &sealed, &n) == -1)
@@ -148,10 +144,7 @@ store_row(struct ctx *c, struct upload *u, struct attachment_row *r, int type)
 	r->key_id = u->w.key_id;
 	snprintf(r->uploader_id, sizeof(r->uploader_id), "%s", c->actor.user_id);
 	r->created_at = utc_now();
-	for (tries = 0; (rc = insert_tx(c, r)) == DB_DEADLOCK &&
-	    tries < TX_TRIES; tries++)
-		;
-	return rc;
+	return tx_run(c, insert_tx, r);
 }
 
 int

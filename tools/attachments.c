@@ -35,6 +35,7 @@
 #include "lib/mem.h"
 #include "lib/store-attachment.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 
 #define BATCH		200
 
@@ -52,40 +53,42 @@ usage(void)
 	    "[--hours N] [--dry-run]\n");
 }
 
-/* One batch: delete the rows with their audit row, then the files. -1 on failure, else rows removed. */
-static long
-purge_batch(struct purge *p)
-{
+/* One batch of stale uploads, being deleted. */
+struct batch {
 	struct attachment_row	*rows;
+	size_t			 nrows;
+	char			 (*names)[ATTFILE_NAME_LEN + 1];	/* deleted */
+	size_t			 gone;
+};
+
+/* The rows that are still unattached, and the audit row (run by tx_run). */
+static int
+batch_tx(struct ctx *c, void *arg)
+{
+	struct batch		*b = arg;
 	struct audit_entry	 e;
 	struct json_object	*meta, *ids;
 	unsigned long long	 n;
-	size_t			 i, nrows, gone = 0;
-	char			 (*names)[ATTFILE_NAME_LEN + 1];
+	size_t			 i;
 	int			 rc;
 
-	if (store_att_stale(p->c->db, p->c->arena, p->cutoff, BATCH, &rows,
-	    &nrows) != DB_OK)
-		return -1;
-	if (nrows == 0 || p->is_dry)
-		return (long)nrows;
-	names = arena_alloc(p->c->arena, nrows * sizeof(*names));
-	meta = json_object_new_object();
+	b->gone = 0;
 	ids = json_object_new_array();
-	if ((rc = db_begin(p->c->db)) != DB_OK)
-		goto fail;
-	for (i = 0; i < nrows; i++) {
-		if ((rc = store_att_delete_unattached(p->c->db, rows[i].id, &n)) !=
-		    DB_OK)
-			goto fail;
+	for (i = 0; i < b->nrows; i++) {
+		if ((rc = store_att_delete_unattached(c->db, b->rows[i].id, &n)) !=
+		    DB_OK) {
+			json_object_put(ids);
+			return rc;
+		}
 		if (n != 1)
 			continue;	/* linked meanwhile: it stays */
-		memcpy(names[gone++], rows[i].storage_name, ATTFILE_NAME_LEN + 1);
-		json_object_array_add(ids, json_object_new_string(rows[i].id));
+		memcpy(b->names[b->gone++], b->rows[i].storage_name,
+		    ATTFILE_NAME_LEN + 1);
+		json_object_array_add(ids, json_object_new_string(b->rows[i].id));
 	}
+	meta = json_object_new_object();
 	jset(meta, "ids", ids);
-	ids = NULL;
-	jset_int(meta, "count", (long long)gone);
+	jset_int(meta, "count", (long long)b->gone);
 	memset(&e, 0, sizeof(e));
 	e.action = "purge";
 	e.entity_type = "attachment";
@@ -93,21 +96,33 @@ purge_batch(struct purge *p)
 	e.summary = "unattached uploads purged";
 	e.metadata = meta;
 	e.actor_role = "system";
-	if ((rc = audit_append(p->c, &e)) != DB_OK ||
-	    (rc = db_commit(p->c->db)) != DB_OK)
-		goto fail;
+	rc = audit_append(c, &e);
 	json_object_put(meta);
-	for (i = 0; i < gone; i++)
-		if (attfile_remove(p->c->cfg, names[i]) == -1)
+	return rc;
+}
+
+/* One batch: the rows with their audit row, then the files. -1, or the rows looked at. */
+static long
+purge_batch(struct purge *p)
+{
+	struct batch	 b;
+	size_t		 i;
+
+	memset(&b, 0, sizeof(b));
+	if (store_att_stale(p->c->db, p->c->arena, p->cutoff, BATCH, &b.rows,
+	    &b.nrows) != DB_OK)
+		return -1;
+	if (b.nrows == 0 || p->is_dry)
+		return (long)b.nrows;
+	b.names = arena_alloc(p->c->arena, b.nrows * sizeof(*b.names));
+	if (tx_run(p->c, batch_tx, &b) != DB_OK)
+		return -1;
+	/* The rows are gone for good: now the files. */
+	for (i = 0; i < b.gone; i++)
+		if (attfile_remove(p->c->cfg, b.names[i]) == -1)
 			p->failures++;
-	p->rows += gone;
-	return (long)nrows;
-fail:
-	if (db_in_tx(p->c->db))
-		db_rollback(p->c->db);
-	json_object_put(ids);
-	json_object_put(meta);
-	return -1;
+	p->rows += b.gone;
+	return (long)b.nrows;
 }
 
 /* a "/" b into out; -1 if it does not fit. */
