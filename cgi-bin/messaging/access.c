@@ -70,21 +70,6 @@ msg_subject_open(struct ctx *c, struct msg_thread *t)
 	return 0;
 }
 
-int
-msg_tx_retry(struct ctx *c, int (*fn)(struct ctx *, void *), void *arg)
-{
-	int	 rc, tries = 0;
-
-	for (;;) {
-		rc = fn(c, arg);
-		/* fn returns mid-way on failure: its transaction ends here. */
-		if (db_in_tx(c->db))
-			db_rollback(c->db);
-		if (rc != DB_DEADLOCK || ++tries >= MSG_TX_TRIES)
-			return rc;
-		c->nerrs = 0;
-	}
-}
 
 int
 msg_query_names(struct ctx *c, const char *const *names)

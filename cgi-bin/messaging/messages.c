@@ -24,6 +24,7 @@
 #include "lib/outbox.h"
 #include "lib/page.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "lib/vault.h"
 #include "cgi-bin/messaging/messaging.h"
 #include "cgi-bin/messaging/store.h"
@@ -55,9 +56,10 @@ struct post {
 	struct msg_participant	*pt;		/* read under the thread's lock */
 	size_t			 npt;
 	size_t			 nrecipients;
+	enum pol_decision	 refusal;	/* when MSG_TX_DENIED */
 };
 
-/* Links every attachment or none. Returns an enum db_rc, or 1 after a 422. */
+/* Links every attachment or none. Returns an enum db_rc, or MSG_TX_ANSWERED (422). */
 static int
 link_all(struct ctx *c, struct post *p)
 {
@@ -74,9 +76,8 @@ link_all(struct ctx *c, struct post *p)
 	}
 	if (c->nerrs == 0)
 		return DB_OK;
-	db_rollback(c->db);
 	problem_validation(c);
-	return 1;
+	return MSG_TX_ANSWERED;
 }
 
 /* Events to every recipient who can see the thread; mail at most once a while. */
@@ -163,28 +164,21 @@ static int
 post_tx(struct ctx *c, void *arg)
 {
 	struct post		*p = arg;
-	enum pol_decision	 d;
 	int			 rc, found;
 
 	p->nrecipients = 0;
-	if ((rc = db_begin(c->db)) != DB_OK ||
-	    (rc = store_thread_next(c->db, p->m.thread_id, p->m.created_at,
+	if ((rc = store_thread_next(c->db, p->m.thread_id, p->m.created_at,
 	    &p->m.seq, &found)) != DB_OK)
 		return rc;
 	if (!found) {
-		db_rollback(c->db);
 		problem(c, 404, "not_found", "no such thread");
-		return 1;
+		return MSG_TX_ANSWERED;
 	}
 	if ((rc = store_participants(c->db, c->arena, p->m.thread_id, &p->pt,
 	    &p->npt, &p->patient_id)) != DB_OK)
 		return rc;
-	if ((d = may_post(c, p->pt, p->npt)) != POL_ALLOW) {
-		db_rollback(c->db);
-		audit_deny(c, "create", "thread", p->m.thread_id, p->patient_id,
-		    d == POL_HIDE);
-		return 1;
-	}
+	if ((p->refusal = may_post(c, p->pt, p->npt)) != POL_ALLOW)
+		return MSG_TX_DENIED;
 	if ((rc = store_message_insert(c->db, &p->m, p->key_id)) != DB_OK ||
 	    (rc = link_all(c, p)) != DB_OK)
 		return rc;
@@ -195,7 +189,7 @@ post_tx(struct ctx *c, void *arg)
 	    (rc = notify(c, p, p->pt, p->npt)) != DB_OK ||
 	    (rc = post_audit(c, p)) != DB_OK)
 		return rc;
-	return db_commit(c->db);
+	return DB_OK;
 }
 
 /* The attachments of a message as JSON (arena rows); NULL on failure. */
@@ -293,8 +287,11 @@ post(struct ctx *c)
 	p.m.created_at = utc_now();
 	p.att = r.attachment_ids.strs;
 	p.natt = r.attachment_ids.n;
-	if ((rc = msg_tx_retry(c, post_tx, &p)) == 1)
+	if ((rc = tx_run(c, post_tx, &p)) == MSG_TX_ANSWERED)
 		return 0;
+	if (rc == MSG_TX_DENIED)
+		return audit_deny(c, "create", "thread", p.m.thread_id,
+		    p.patient_id, p.refusal == POL_HIDE);
 	if (rc != DB_OK) {
 		problem_unavailable(c);
 		return 0;
@@ -377,16 +374,11 @@ page_tx(struct ctx *c, void *arg)
 	ids = arena_alloc(c->arena, (pt->n + 1) * sizeof(*ids));
 	for (i = 0; i < pt->n; i++)
 		ids[i] = pt->m[i].id;
-	if (!pt->has_sent)
-		return audit_append_read(c, "message", ids, pt->n,
-		    pt->acc->t.patient_id, "messages read");
-	if ((rc = db_begin(c->db)) != DB_OK ||
-	    (rc = store_mark_delivered(c->db, c->actor.user_id, pt->acc->t.id,
-	    pt->lo, pt->hi, utc_now(), &changed)) != DB_OK ||
-	    (rc = audit_append_read(c, "message", ids, pt->n,
-	    pt->acc->t.patient_id, "messages read")) != DB_OK)
+	if (pt->has_sent && (rc = store_mark_delivered(c->db, c->actor.user_id,
+	    pt->acc->t.id, pt->lo, pt->hi, utc_now(), &changed)) != DB_OK)
 		return rc;
-	return db_commit(c->db);
+	return audit_append_read(c, "message", ids, pt->n,
+	    pt->acc->t.patient_id, "messages read");
 }
 
 /* Bodies opened, receipts of the reader's own messages, the page marked. */
@@ -419,7 +411,8 @@ page_load(struct ctx *c, struct page_tx *pt, struct msg_receipt **r,
 	if (is_mine && store_receipts_range(c->db, c->arena, pt->acc->t.id,
 	    pt->lo, pt->hi, r, nr) != DB_OK)
 		return -1;
-	if (msg_tx_retry(c, page_tx, pt) != DB_OK)
+	/* Only a page that changes receipts needs a transaction. */
+	if ((pt->has_sent ? tx_run(c, page_tx, pt) : page_tx(c, pt)) != DB_OK)
 		return -1;
 	for (i = 0; pt->has_sent && i < pt->n; i++)
 		if (pt->m[i].my_status != NULL &&

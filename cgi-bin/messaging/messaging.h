@@ -22,7 +22,6 @@ extern const struct worker_def messaging_worker;
 #define MSG_SUBJECT_MAX		200	/* characters */
 #define MSG_PARTICIPANTS_MAX	20	/* named at creation */
 #define MSG_UNREAD_THREADS	100	/* threads listed by unread-count */
-#define MSG_TX_TRIES		3	/* attempts of a transaction that deadlocks */
 
 /* Sealed columns (lib/vault.h field names). */
 #define MSG_FIELD_SUBJECT	"threads.subject"
@@ -144,12 +143,12 @@ struct json_object *msg_message_view(struct ctx *, const struct msg_message *,
 const char *msg_check_not_blank(const char *, size_t);
 
 /*
- * Run the transaction fn(c, arg), again while it returns DB_DEADLOCK, at
- * most MSG_TX_TRIES times. fn opens and commits it, and may return at
- * any point on failure: a transaction left open is rolled back here.
- * fn returns an enum db_rc, or 1 when it answered (after its own
- * rollback). Returns what the last fn returned.
+ * What a transaction function run by tx_run (lib/tx.h) returns besides
+ * an enum db_rc: the reply is set (a 404, 409 or 422), or the policy
+ * refused, in which case the caller audits the denial once the
+ * transaction is rolled back.
  */
-int	msg_tx_retry(struct ctx *, int (*fn)(struct ctx *, void *), void *);
+#define MSG_TX_ANSWERED	1
+#define MSG_TX_DENIED	2
 
 #endif

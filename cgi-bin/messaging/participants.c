@@ -15,6 +15,7 @@
 #include "lib/events.h"
 #include "lib/json.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "cgi-bin/messaging/messaging.h"
 #include "cgi-bin/messaging/store.h"
 
@@ -66,7 +67,7 @@ change_audit(struct ctx *c, const struct change *ch)
 	return rc;
 }
 
-/* Add, or put back one who left. Returns an enum db_rc, or 1 after a 409. */
+/* Add, or put back one who left. Returns an enum db_rc, or MSG_TX_ANSWERED (409). */
 static int
 add_one(struct ctx *c, const struct change *ch, int64_t now)
 {
@@ -78,10 +79,9 @@ add_one(struct ctx *c, const struct change *ch, int64_t now)
 	    &state)) != DB_OK)
 		return rc;
 	if (state == 1) {
-		db_rollback(c->db);
 		problem(c, 409, "already_participant",
 		    "the user already takes part in this thread");
-		return 1;
+		return MSG_TX_ANSWERED;
 	}
 	if (state == 0)
 		return store_participant_add(c->db, t->id, ch->user_id,
@@ -100,8 +100,7 @@ change_tx(struct ctx *c, void *arg)
 	int64_t			 now = utc_now();
 	int			 rc, found;
 
-	if ((rc = db_begin(c->db)) != DB_OK ||
-	    (rc = store_thread_lock(c->db, c->arena, ch->acc->t.id, &count,
+	if ((rc = store_thread_lock(c->db, c->arena, ch->acc->t.id, &count,
 	    &found)) != DB_OK)
 		return rc;
 	if (ch->is_add) {
@@ -114,23 +113,20 @@ change_tx(struct ctx *c, void *arg)
 		    ch->user_id, now, &n)) != DB_OK)
 			return rc;
 		if (n == 0) {
-			db_rollback(c->db);
 			problem(c, 404, "not_found",
 			    "the user does not take part in this thread");
-			return 1;
+			return MSG_TX_ANSWERED;
 		}
 	}
-	if ((rc = change_audit(c, ch)) != DB_OK)
-		return rc;
-	return db_commit(c->db);
+	return change_audit(c, ch);
 }
 
 static int
 run_change(struct ctx *c, struct change *ch)
 {
-	int	 rc = msg_tx_retry(c, change_tx, ch);
+	int	 rc = tx_run(c, change_tx, ch);
 
-	if (rc != DB_OK && rc != 1)
+	if (rc != DB_OK && rc != MSG_TX_ANSWERED)
 		problem_unavailable(c);
 	return rc;
 }

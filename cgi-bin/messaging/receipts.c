@@ -17,6 +17,7 @@
 #include "lib/events.h"
 #include "lib/json.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "cgi-bin/messaging/messaging.h"
 #include "cgi-bin/messaging/store.h"
 
@@ -100,16 +101,11 @@ mark_tx(struct ctx *c, void *arg)
 	size_t		 nids, nsenders;
 	int		 rc, found;
 
-	if ((rc = db_begin(c->db)) != DB_OK ||
-	    (rc = store_participant_lock(c->db, c->arena, mk->acc.t.id,
+	if ((rc = store_participant_lock(c->db, c->arena, mk->acc.t.id,
 	    c->actor.user_id, &found)) != DB_OK)
 		return rc;
-	if (!found) {
-		db_rollback(c->db);
-		audit_deny(c, "mark_read", "thread", mk->acc.t.id,
-		    mk->acc.t.patient_id, 1);
-		return 1;
-	}
+	if (!found)
+		return MSG_TX_DENIED;	/* left since the check */
 	if ((rc = store_unread_upto(c->db, c->arena, c->actor.user_id,
 	    mk->acc.t.id, mk->seq, AUDIT_READ_MAX_IDS, &ids, &nids, &senders,
 	    &nsenders)) != DB_OK ||
@@ -120,7 +116,7 @@ mark_tx(struct ctx *c, void *arg)
 	    (rc = tell_senders(c, mk, senders, nsenders)) != DB_OK ||
 	    (rc = mark_audit(c, mk, ids, nids)) != DB_OK)
 		return rc;
-	return db_commit(c->db);
+	return DB_OK;
 }
 
 int
@@ -148,8 +144,9 @@ msg_mark_read(struct ctx *c)
 		return 0;
 	}
 	mk.up_to = r.up_to_message_id.s;
-	if ((rc = msg_tx_retry(c, mark_tx, &mk)) == 1)
-		return 0;
+	if ((rc = tx_run(c, mark_tx, &mk)) == MSG_TX_DENIED)
+		return audit_deny(c, "mark_read", "thread", mk.acc.t.id,
+		    mk.acc.t.patient_id, 1);
 	if (rc != DB_OK) {
 		problem_unavailable(c);
 		return 0;

@@ -20,6 +20,7 @@
 #include "lib/page.h"
 #include "lib/store-user.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "lib/vault.h"
 #include "cgi-bin/messaging/messaging.h"
 #include "cgi-bin/messaging/store.h"
@@ -146,8 +147,7 @@ create_tx(struct ctx *c, void *arg)
 	e.patient_id = cr->t.patient_id;
 	e.summary = "thread created";
 	e.metadata = meta;
-	if ((rc = db_begin(c->db)) != DB_OK ||
-	    (rc = store_thread_insert(c->db, &cr->t, cr->key_id)) != DB_OK)
+	if ((rc = store_thread_insert(c->db, &cr->t, cr->key_id)) != DB_OK)
 		goto out;
 	for (i = 0; i < cr->n; i++)
 		if ((rc = store_participant_add(c->db, cr->t.id, cr->ids[i],
@@ -155,8 +155,7 @@ create_tx(struct ctx *c, void *arg)
 		    (i > 0 && (rc = events_append(c->db, cr->ids[i],
 		    MSG_EVENT_THREAD, "thread", cr->t.id)) != DB_OK))
 			goto out;
-	if ((rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
+	rc = audit_append(c, &e);
 out:
 	json_object_put(meta);
 	return rc;
@@ -206,7 +205,7 @@ create(struct ctx *c)
 	cr.t.created_by = c->actor.user_id;
 	cr.t.created_at = utc_now();
 	cr.t.last_message_at = JTIME_NULL;
-	if (msg_tx_retry(c, create_tx, &cr) != DB_OK) {
+	if (tx_run(c, create_tx, &cr) != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}
@@ -293,17 +292,13 @@ list_tx(struct ctx *c, void *arg)
 	size_t			 i;
 	int			 rc;
 
-	if ((rc = db_begin(c->db)) != DB_OK)
-		return rc;
 	for (i = 0; i < lp->n; i++)
 		if (lp->unread[i] > 0 && (rc = store_mark_delivered(c->db,
 		    c->actor.user_id, lp->t[i].id, 1, lp->t[i].message_count,
 		    utc_now(), &changed)) != DB_OK)
 			return rc;
-	if ((rc = audit_append_read(c, "thread", lp->ids, lp->n, NULL,
-	    "threads listed")) != DB_OK)
-		return rc;
-	return db_commit(c->db);
+	return audit_append_read(c, "thread", lp->ids, lp->n, NULL,
+	    "threads listed");
 }
 
 int
@@ -345,7 +340,10 @@ msg_thread_list(struct ctx *c)
 	lp.unread = unread;
 	lp.ids = ids;
 	lp.n = n;
-	if (n > 0 && msg_tx_retry(c, list_tx, &lp) != DB_OK)
+	/* Only a page that changes receipts needs a transaction. */
+	for (i = 0; i < n && unread[i] == 0; i++)
+		;
+	if (n > 0 && (i < n ? tx_run(c, list_tx, &lp) : list_tx(c, &lp)) != DB_OK)
 		goto fail;
 	data = json_object_new_array();
 	for (i = 0; i < n; i++)
