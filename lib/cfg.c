@@ -83,6 +83,10 @@ static const struct cfg_key keys[] = {
 	/* security review (issue 8) */
 	L("mfa.replay_mail_minutes", mfa_replay_mail_minutes, 15, 1, 10080),
 	L("signup.max_taken_hour", signup_max_taken_hour, 20, 1, 100000),
+	/* attachments and messaging */
+	S("attachments.dir", attachments_dir, "/var/lib/concierge/attachments"),
+	L("attachments.purge_hours", attachments_purge_hours, 24, 1, 8760),
+	L("messaging.notify_minutes", messaging_notify_minutes, 15, 0, 10080),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

@@ -70,6 +70,10 @@ struct cfg {
 	/* security review (issue 8) */
 	long	 mfa_replay_mail_minutes;	/* one mfa_replay mail per user per window */
 	long	 signup_max_taken_hour;		/* email_taken answers per address an hour */
+	/* attachments (lib/attachment.h) and messaging */
+	char	*attachments_dir;	/* encrypted files, outside the web root */
+	long	 attachments_purge_hours;	/* unattached uploads live this long */
+	long	 messaging_notify_minutes;	/* one mail per recipient and thread */
 };
 
 /* Defaults for every key. */

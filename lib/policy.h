@@ -69,6 +69,19 @@ enum pol_action {
 	POL_VS_END,			/* self: the session's provider */
 	/* security review (issue 8) */
 	POL_IDEM_REPLAY,		/* the stored reply of one's own keyed request */
+	/* messaging and attachments (issue 10) */
+	POL_THREAD_CREATE,
+	POL_THREAD_LIST,
+	POL_THREAD_READ,
+	POL_THREAD_PARTICIPANT_ADD,
+	POL_THREAD_PARTICIPANT_REMOVE,
+	POL_MESSAGE_POST,
+	POL_MESSAGE_LIST,
+	POL_MESSAGE_MARK_READ,
+	POL_MESSAGE_UNREAD_COUNT,
+	POL_ATTACHMENT_UPLOAD,
+	POL_ATTACHMENT_READ_OWN,	/* an unattached upload */
+	POL_MESSAGE_ATTACHMENT_READ,	/* a file linked to a message */
 	POL__MAX,
 };
 

@@ -98,7 +98,7 @@ read_body(struct ctx *c, const struct route *r)
 {
 	size_t	 max;
 
-	if (!http_req_has_body(c->req))
+	if (!http_req_has_body(c->req) || (r->flags & ROUTE_STREAM_BODY))
 		return 0;
 	if (!(r->flags & ROUTE_RAW_BODY) && (c->req->content_type == NULL ||
 	    strcmp(c->req->content_type, "application/json") != 0)) {
@@ -168,6 +168,22 @@ dispatch(struct state *st, struct ctx *c)
 	}
 }
 
+/*
+ * A streamed body the handler did not read to the end (a refusal before
+ * or during an upload): take the rest, so nginx, still sending it, gets
+ * the reply rather than a broken pipe. Bounded by the upload limit.
+ */
+static void
+drain_body(struct state *st, struct ctx *c)
+{
+	if (c->req->content_length <= 0 ||
+	    c->req->body_consumed >= (unsigned long long)c->req->content_length)
+		return;
+	if (http_req_drain(c->req, c->io,
+	    (unsigned long long)st->cfg.http_max_upload * 2) == -1)
+		log_warnx("request: body left unread");
+}
+
 static void
 handle(struct state *st, const struct http_io *io)
 {
@@ -188,6 +204,8 @@ handle(struct state *st, const struct http_io *io)
 	c.resp = &st->resp;
 	c.worker = st->def->name;
 	dispatch(st, &c);
+	if (!st->resp.is_streaming)
+		drain_body(st, &c);
 	if (st->db != NULL && db_in_tx(st->db)) {
 		log_errx("handler left a transaction open; rolled back");
 		db_rollback(st->db);
@@ -305,6 +323,8 @@ serve(struct state *st, int fd, long max_requests)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file-size limit fails the write (EFBIG), never kills mid-upload. */
+	signal(SIGXFSZ, SIG_IGN);
 	sigemptyset(&stops);
 	sigaddset(&stops, SIGTERM);
 	sigaddset(&stops, SIGINT);
@@ -351,6 +371,7 @@ run_cgi(struct state *st)
 {
 	struct http_io	 io = { NULL, cgi_param, cgi_read, cgi_write, cgi_flush };
 
+	signal(SIGXFSZ, SIG_IGN);
 	handle(st, &io);
 	return fflush(stdout) == 0 ? 0 : 1;
 }
