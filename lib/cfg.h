@@ -46,6 +46,10 @@ struct cfg {
 
 	long	 appt_min_notice_minutes;
 	long	 appt_cancel_window_hours;
+
+	/* clinical records (records worker) */
+	long	 records_value_max_chars;	/* a lab result's result_value */
+	long	 records_text_max_chars;	/* notes, plan details */
 };
 
 /* Defaults for every key. */

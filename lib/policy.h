@@ -53,6 +53,17 @@ enum pol_action {
 	POL_APPT_CANCEL,
 	POL_APPT_NO_SHOW,
 	POL_APPT_COMPLETE,
+	/* clinical records (issue 9): lab results, treatment plans, dashboard */
+	POL_LAB_LIST,
+	POL_LAB_READ,			/* a released (final, amended) result */
+	POL_LAB_READ_UNRELEASED,	/* preliminary, cancelled, entered in error */
+	POL_LAB_WRITE,
+	POL_LAB_HISTORY,		/* every version, not only the latest */
+	POL_PLAN_LIST,
+	POL_PLAN_READ,			/* active, on hold, completed, revoked */
+	POL_PLAN_READ_UNSHARED,		/* a draft, or one entered in error */
+	POL_PLAN_WRITE,
+	POL_PATIENT_SUMMARY,
 	POL__MAX,
 };
 

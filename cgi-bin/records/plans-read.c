@@ -1,0 +1,162 @@
+/*
+ * Reading treatment plans: GET /api/v1/treatment-plans?patient_id=&status=
+ * (scoped to the caller, newest first, keyset cursor) and
+ * GET /api/v1/treatment-plans/{id}. A patient sees their own shared
+ * plans only (never a draft, never one entered in error). Every read
+ * writes one audit row.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "lib/audit.h"
+#include "lib/http.h"
+#include "lib/json.h"
+#include "lib/page.h"
+#include "lib/time.h"
+#include "cgi-bin/records/clinical.h"
+#include "cgi-bin/records/records.h"
+#include "cgi-bin/records/store-plans.h"
+
+int
+records_plan_get(struct ctx *c)
+{
+	struct plan_rec	 p;
+	const char	*ids[1];
+	int		 found = 0;
+
+	if (id_is_valid(c->cap[0]) && store_plan_get(c->db, c->arena, c->cap[0],
+	    0, &p, &found) != DB_OK) {
+		problem_unavailable(c);
+		return 0;
+	}
+	if (!found) {
+		problem(c, 404, "not_found", "no such treatment plan");
+		return 0;
+	}
+	if (!plan_visible(c, &p, "read", NULL))
+		return 0;
+	if (plan_open(c, &p) == -1)
+		return -1;
+	ids[0] = p.id;
+	if (audit_append_read(c, "treatment_plan", ids, 1, p.patient_id,
+	    "treatment plan read") != DB_OK) {
+		problem_unavailable(c);
+		return 0;
+	}
+	json_reply(c, 200, plan_view(&p));
+	return 0;
+}
+
+/* status and patient_id from the query; 0, or -1 after a 422. */
+static int
+list_params(struct ctx *c, struct plan_query *q, const char **patient)
+{
+	const char	*v;
+	size_t		 i;
+
+	if ((v = http_query(c->req, "status")) != NULL) {
+		for (i = 0; plan_statuses[i] != NULL &&
+		    strcmp(plan_statuses[i], v) != 0; i++)
+			;
+		if (plan_statuses[i] == NULL)
+			ctx_error(c, "status", "must be draft, active, on_hold, completed, revoked or entered_in_error");
+		q->status = plan_statuses[i];
+	}
+	if ((*patient = http_query(c->req, "patient_id")) != NULL &&
+	    !id_is_valid(*patient))
+		ctx_error(c, "patient_id", "must be an id");
+	if (c->nerrs > 0) {
+		problem_validation(c);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Whose plans: a patient their own shared ones; a provider one patient
+ * of their care team or, without patient_id, the plans they wrote;
+ * staff anyone. 0, or -1 answered.
+ */
+static int
+list_scope(struct ctx *c, struct plan_query *q, const char *patient)
+{
+	if (pol_check(&c->actor, POL_PLAN_LIST, NULL) != POL_ALLOW) {
+		audit_deny(c, "list", "treatment_plan", NULL, NULL, 0);
+		return -1;
+	}
+	if (c->actor.role == ROLE_PATIENT) {
+		if (patient != NULL && !clin_patient_visible(c, POL_PLAN_READ,
+		    patient, "list", "treatment_plan", NULL, NULL))
+			return -1;
+		q->scope = PLAN_SCOPE_PATIENT_SHARED;
+		q->scope_id = c->actor.user_id;
+	} else if (patient != NULL) {
+		if (!clin_patient_visible(c, POL_PLAN_READ_UNSHARED, patient,
+		    "list", "treatment_plan", NULL, NULL))
+			return -1;
+		q->scope = PLAN_SCOPE_PATIENT;
+		q->scope_id = patient;
+	} else if (c->actor.role == ROLE_PROVIDER) {
+		q->scope = PLAN_SCOPE_CREATED_BY;
+		q->scope_id = c->actor.user_id;
+	} else
+		q->scope = PLAN_SCOPE_ALL;
+	return 0;
+}
+
+static int
+list_reply(struct ctx *c, const struct plan_query *q, struct plan_rec *rows,
+    size_t n)
+{
+	struct json_object	*data;
+	const char		**ids, *next = NULL;
+	size_t			 i, shown;
+
+	shown = n > (size_t)q->limit ? (size_t)q->limit : n;
+	ids = arena_alloc(c->arena, (shown + 1) * sizeof(*ids));
+	for (i = 0; i < shown; i++) {
+		if (plan_open(c, &rows[i]) == -1)
+			return -1;
+		ids[i] = rows[i].id;
+	}
+	if (audit_append_read(c, "treatment_plan", ids, shown,
+	    q->scope == PLAN_SCOPE_PATIENT || q->scope ==
+	    PLAN_SCOPE_PATIENT_SHARED ? q->scope_id : NULL,
+	    "treatment plans listed") != DB_OK) {
+		problem_unavailable(c);
+		return 0;
+	}
+	data = json_object_new_array();
+	for (i = 0; i < shown; i++)
+		json_object_array_add(data, plan_view(&rows[i]));
+	if (n > shown)
+		next = clin_cursor_next(c, rows[shown - 1].created_at,
+		    rows[shown - 1].id);
+	page_reply(c, data, next);
+	return 0;
+}
+
+int
+records_plan_list(struct ctx *c)
+{
+	struct plan_query	 q;
+	struct plan_rec		*rows;
+	struct page		 pg;
+	const char		*patient;
+	size_t			 n;
+
+	memset(&q, 0, sizeof(q));
+	q.cur_at = CLIN_T_MAX;
+	q.cur_id = "";
+	if (list_params(c, &q, &patient) == -1 || page_parse(c, &pg) == -1 ||
+	    clin_cursor(c, pg.after, &q.cur_at, &q.cur_id) == -1 ||
+	    list_scope(c, &q, patient) == -1)
+		return 0;
+	q.limit = pg.limit;
+	if (store_plan_list(c->db, c->arena, &q, &rows, &n) != DB_OK) {
+		problem_unavailable(c);
+		return 0;
+	}
+	return list_reply(c, &q, rows, n);
+}
