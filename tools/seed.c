@@ -17,6 +17,7 @@
 #include "lib/password.h"
 #include "lib/store-user.h"
 #include "lib/time.h"
+#include "tools/seed.h"
 
 #define DEMO_PASSWORD	"Concierge-Dev-2026!"
 
@@ -195,6 +196,13 @@ main(int argc, char *argv[])
 		fprintf(stderr, "concierge-seed: demo availability failed\n");
 		goto out;
 	}
+	arena_reset(&a);
+	if ((r = seed_records(db, &a, &cfg)) == -1) {
+		fprintf(stderr, "concierge-seed: demo clinical records failed\n");
+		goto out;
+	}
+	printf("concierge-seed: demo clinical records %s\n", r == 0 ? "created" :
+	    "present");
 	rc = 0;
 out:
 	db_close(db);
