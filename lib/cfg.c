@@ -58,6 +58,9 @@ static const struct cfg_key keys[] = {
 	S("dev.clock_offset_file", dev_clock_offset_file, NULL),
 	L("appointments.min_notice_minutes", appt_min_notice_minutes, 60, 0, 100000),
 	L("appointments.cancel_window_hours", appt_cancel_window_hours, 24, 0, 720),
+	/* attachments and messaging */
+	S("attachments.dir", attachments_dir, "/var/lib/concierge/attachments"),
+	L("attachments.purge_hours", attachments_purge_hours, 24, 1, 8760),
 	/* clinical records */
 	L("records.value_max_chars", records_value_max_chars, 2000, 1, 100000),
 	L("records.text_max_chars", records_text_max_chars, 20000, 1, 200000),

@@ -47,6 +47,10 @@ struct cfg {
 	long	 appt_min_notice_minutes;
 	long	 appt_cancel_window_hours;
 
+	/* attachments (lib/attachment.h) and messaging */
+	char	*attachments_dir;	/* encrypted files, outside the web root */
+	long	 attachments_purge_hours;	/* unattached uploads live this long */
+
 	/* clinical records (records worker) */
 	long	 records_value_max_chars;	/* a lab result's result_value */
 	long	 records_text_max_chars;	/* notes, plan details */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -47,6 +48,42 @@ void
 crypto_sha256(const void *p, size_t n, unsigned char out[CRYPTO_SHA256_LEN])
 {
 	SHA256(p, n, out);
+}
+
+struct crypto_sha256_ctx *
+crypto_sha256_new(void)
+{
+	EVP_MD_CTX	*md;
+
+	if ((md = EVP_MD_CTX_new()) == NULL)
+		abort();
+	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+		abort();
+	return (struct crypto_sha256_ctx *)md;
+}
+
+void
+crypto_sha256_update(struct crypto_sha256_ctx *c, const void *p, size_t n)
+{
+	if (n > 0 && EVP_DigestUpdate((EVP_MD_CTX *)c, p, n) != 1)
+		abort();
+}
+
+void
+crypto_sha256_final(struct crypto_sha256_ctx *c,
+    unsigned char out[CRYPTO_SHA256_LEN])
+{
+	unsigned int	 len = CRYPTO_SHA256_LEN;
+
+	if (EVP_DigestFinal_ex((EVP_MD_CTX *)c, out, &len) != 1)
+		abort();
+	EVP_MD_CTX_free((EVP_MD_CTX *)c);
+}
+
+void
+crypto_sha256_free(struct crypto_sha256_ctx *c)
+{
+	EVP_MD_CTX_free((EVP_MD_CTX *)c);
 }
 
 int

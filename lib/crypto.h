@@ -21,6 +21,17 @@ int	crypto_random(void *buf, size_t n);
 int	crypto_token(char *out);
 /* SHA-256 of n bytes. */
 void	crypto_sha256(const void *, size_t n, unsigned char out[CRYPTO_SHA256_LEN]);
+/*
+ * SHA-256 over data fed in pieces (files streamed in chunks). new never
+ * returns NULL (the process aborts if libcrypto cannot allocate); final
+ * writes the digest and frees the context; free drops it unfinished.
+ */
+struct crypto_sha256_ctx;
+struct crypto_sha256_ctx *crypto_sha256_new(void);
+void	crypto_sha256_update(struct crypto_sha256_ctx *, const void *, size_t n);
+void	crypto_sha256_final(struct crypto_sha256_ctx *,
+	    unsigned char out[CRYPTO_SHA256_LEN]);
+void	crypto_sha256_free(struct crypto_sha256_ctx *);
 /* HMAC-SHA256. 0 or -1. */
 int	crypto_hmac_sha256(const void *key, size_t klen, const void *msg,
 	    size_t n, unsigned char out[CRYPTO_SHA256_LEN]);

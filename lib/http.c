@@ -199,7 +199,43 @@ http_req_read_body(struct http_req *r, const struct http_io *io,
 	p[got] = '\0';
 	r->body = p;
 	r->body_len = got;
+	r->body_consumed = got;
 	return HTTP_BODY_OK;
+}
+
+long
+http_req_read_some(struct http_req *r, const struct http_io *io, void *buf,
+    size_t n)
+{
+	unsigned long long	 left;
+	long			 got;
+
+	if (r->content_length >= 0) {
+		left = (unsigned long long)r->content_length - r->body_consumed;
+		if (left == 0)
+			return 0;
+		if (n > left)
+			n = (size_t)left;
+	}
+	if (n == 0)
+		return 0;
+	if ((got = io->read(io->ctx, buf, n)) > 0)
+		r->body_consumed += (unsigned long long)got;
+	return got;
+}
+
+int
+http_req_drain(struct http_req *r, const struct http_io *io,
+    unsigned long long max)
+{
+	char			 scratch[16384];
+	unsigned long long	 dropped = 0;
+	long			 got;
+
+	while ((got = http_req_read_some(r, io, scratch, sizeof(scratch))) > 0)
+		if ((dropped += (unsigned long long)got) > max)
+			return -1;
+	return got == 0 ? 0 : -1;
 }
 
 const char *

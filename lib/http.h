@@ -60,6 +60,7 @@ struct http_req {
 	const char		*request_id;
 	char			*body;		/* NUL-terminated, NULL until read */
 	size_t			 body_len;
+	unsigned long long	 body_consumed;	/* bytes taken from the client */
 };
 
 struct http_resp {
@@ -81,6 +82,20 @@ void	http_req_parse(struct http_req *, const struct http_io *, struct arena *);
 /* Read the body, refusing more than max bytes. */
 enum http_body_rc http_req_read_body(struct http_req *, const struct http_io *,
 	    struct arena *, size_t max);
+/*
+ * Read up to n body bytes into buf without keeping them (streamed
+ * bodies), never past Content-Length. Returns the count, 0 at the end
+ * of the body, or -1 if the client went away.
+ */
+long	http_req_read_some(struct http_req *, const struct http_io *, void *buf,
+	    size_t n);
+/*
+ * Read and drop what is left of the body, at most max bytes, so the
+ * server in front sees the whole request taken before the reply. 0, or
+ * -1 if the client went away or more than max bytes were left.
+ */
+int	http_req_drain(struct http_req *, const struct http_io *,
+	    unsigned long long max);
 /* First decoded value of query parameter name, or NULL. */
 const char *http_query(const struct http_req *, const char *name);
 /* Whether the request carries a body (content length > 0 or unknown POST/PUT/PATCH). */

@@ -76,6 +76,30 @@ static const struct pol_rule rules[POL__MAX] = {
 	{ POL_APPT_NO_SHOW, "appointment.no_show", S | AD, PR, 0, 0, 0 },
 	{ POL_APPT_COMPLETE, "appointment.complete", S | AD, PR, 0, 0, 0 },
 	/*
+	 * Messaging and attachments (issue 10). A thread is about one
+	 * patient; for the thread actions below "self" means the actor is
+	 * a current participant of the thread, and "care team" that they
+	 * are a current participant who is also on the patient's care
+	 * team: a provider needs both, so one who left the team loses the
+	 * thread at once (404). Patients start threads about themselves,
+	 * providers about patients of their care team, staff about anyone;
+	 * staff add and remove participants, anyone may leave. For an
+	 * unattached upload "self" is its uploader. Admins and auditors
+	 * take no part in clinical conversations: they read the audit trail.
+	 */
+	{ POL_THREAD_CREATE, "thread.create", S, P, PR, 1, 0 },
+	{ POL_THREAD_LIST, "thread.list", P | PR | S, 0, 0, 0, 0 },
+	{ POL_THREAD_READ, "thread.read", 0, P | S, PR, 1, 0 },
+	{ POL_THREAD_PARTICIPANT_ADD, "thread.participant_add", S, 0, 0, 0, 0 },
+	{ POL_THREAD_PARTICIPANT_REMOVE, "thread.participant_remove", S, P | PR | S, 0, 0, 0 },
+	{ POL_MESSAGE_POST, "message.post", 0, P | S, PR, 1, 0 },
+	{ POL_MESSAGE_LIST, "message.list", 0, P | S, PR, 1, 0 },
+	{ POL_MESSAGE_MARK_READ, "message.mark_read", 0, P | S, PR, 1, 0 },
+	{ POL_MESSAGE_UNREAD_COUNT, "message.unread_count", P | PR | S, 0, 0, 0, 0 },
+	{ POL_ATTACHMENT_UPLOAD, "attachment.upload", P | PR | S, 0, 0, 0, 0 },
+	{ POL_ATTACHMENT_READ_OWN, "attachment.read_own", 0, P | PR | S, 0, 1, 0 },
+	{ POL_MESSAGE_ATTACHMENT_READ, "message.attachment_read", 0, P | S, PR, 1, 0 },
+	/*
 	 * Clinical records (issue 9). The contract's "care-team provider,
 	 * staff (patient: own, released only)": a patient sees their own
 	 * lab results once final or amended and their treatment plans once

@@ -53,6 +53,19 @@ enum pol_action {
 	POL_APPT_CANCEL,
 	POL_APPT_NO_SHOW,
 	POL_APPT_COMPLETE,
+	/* messaging and attachments (issue 10) */
+	POL_THREAD_CREATE,
+	POL_THREAD_LIST,
+	POL_THREAD_READ,
+	POL_THREAD_PARTICIPANT_ADD,
+	POL_THREAD_PARTICIPANT_REMOVE,
+	POL_MESSAGE_POST,
+	POL_MESSAGE_LIST,
+	POL_MESSAGE_MARK_READ,
+	POL_MESSAGE_UNREAD_COUNT,
+	POL_ATTACHMENT_UPLOAD,
+	POL_ATTACHMENT_READ_OWN,	/* an unattached upload */
+	POL_MESSAGE_ATTACHMENT_READ,	/* a file linked to a message */
 	/* clinical records (issue 9): lab results, treatment plans, dashboard */
 	POL_LAB_LIST,
 	POL_LAB_READ,			/* a released (final, amended) result */

@@ -13,6 +13,12 @@
 #define ROUTE_PUBLIC	0x01	/* no bearer token needed */
 #define ROUTE_RAW_BODY	0x02	/* body is not JSON (uploads); upload size limit */
 #define ROUTE_STREAM	0x04	/* handler writes the response itself */
+/*
+ * The handler reads the body itself, in bounded pieces, through
+ * http_req_read_some (uploads: never the whole body in memory). The
+ * runtime drains whatever the handler left unread before it answers.
+ */
+#define ROUTE_STREAM_BODY	0x08
 
 struct route {
 	enum http_method	 method;

@@ -97,7 +97,7 @@ read_body(struct ctx *c, const struct route *r)
 {
 	size_t	 max;
 
-	if (!http_req_has_body(c->req))
+	if (!http_req_has_body(c->req) || (r->flags & ROUTE_STREAM_BODY))
 		return 0;
 	if (!(r->flags & ROUTE_RAW_BODY) && (c->req->content_type == NULL ||
 	    strcmp(c->req->content_type, "application/json") != 0)) {
@@ -167,6 +167,22 @@ dispatch(struct state *st, struct ctx *c)
 	}
 }
 
+/*
+ * A streamed body the handler did not read to the end (a refusal before
+ * or during an upload): take the rest, so nginx, still sending it, gets
+ * the reply rather than a broken pipe. Bounded by the upload limit.
+ */
+static void
+drain_body(struct state *st, struct ctx *c)
+{
+	if (c->req->content_length <= 0 ||
+	    c->req->body_consumed >= (unsigned long long)c->req->content_length)
+		return;
+	if (http_req_drain(c->req, c->io,
+	    (unsigned long long)st->cfg.http_max_upload * 2) == -1)
+		log_warnx("request: body left unread");
+}
+
 static void
 handle(struct state *st, const struct http_io *io)
 {
@@ -187,6 +203,8 @@ handle(struct state *st, const struct http_io *io)
 	c.resp = &st->resp;
 	c.worker = st->def->name;
 	dispatch(st, &c);
+	if (!st->resp.is_streaming)
+		drain_body(st, &c);
 	if (st->db != NULL && db_in_tx(st->db)) {
 		log_errx("handler left a transaction open; rolled back");
 		db_rollback(st->db);
@@ -283,6 +301,8 @@ serve(struct state *st, int fd, long max_requests)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file-size limit fails the write (EFBIG), never kills mid-upload. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (FCGX_InitRequest(&req, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		return 1;
 	(void)ensure_db(st);
@@ -313,6 +333,7 @@ run_cgi(struct state *st)
 {
 	struct http_io	 io = { NULL, cgi_param, cgi_read, cgi_write, cgi_flush };
 
+	signal(SIGXFSZ, SIG_IGN);
 	handle(st, &io);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

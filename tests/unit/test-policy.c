@@ -314,6 +314,47 @@ t_pol_signed_out_bad(void **state)
 	assert_int_equal(pol_check(&who, POL_ME_READ, NULL), POL_DENY);
 }
 
+/* Messaging: self = current participant, team = participant on the care team. */
+static void
+t_pol_messaging(void **state)
+{
+	(void)state;
+	/* Patients and staff read a thread they take part in... */
+	assert_int_equal(chk(ROLE_PATIENT, POL_THREAD_READ, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_STAFF, POL_MESSAGE_POST, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_MESSAGE_LIST, &none), POL_HIDE);
+	assert_int_equal(chk(ROLE_STAFF, POL_THREAD_READ, &none), POL_HIDE);
+	/* ...a provider only while also on the care team. */
+	assert_int_equal(chk(ROLE_PROVIDER, POL_MESSAGE_POST, &both), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_MESSAGE_POST, &self), POL_HIDE);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_MESSAGE_ATTACHMENT_READ, &self),
+	    POL_HIDE);
+	assert_int_equal(chk_unverified(POL_THREAD_READ, &both), POL_HIDE);
+	/* Admins and auditors take no part, even when listed. */
+	assert_int_equal(chk(ROLE_ADMIN, POL_THREAD_READ, &both), POL_HIDE);
+	assert_int_equal(chk(ROLE_AUDITOR, POL_MESSAGE_POST, &both), POL_HIDE);
+	assert_int_equal(chk(ROLE_ADMIN, POL_THREAD_LIST, NULL), POL_DENY);
+	assert_int_equal(chk(ROLE_AUDITOR, POL_ATTACHMENT_UPLOAD, NULL), POL_DENY);
+	/* Creating: a patient about themself, a provider about the team's, staff anyone. */
+	assert_int_equal(chk(ROLE_PATIENT, POL_THREAD_CREATE, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_THREAD_CREATE, &none), POL_HIDE);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_THREAD_CREATE, &team), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_THREAD_CREATE, &none), POL_HIDE);
+	assert_int_equal(chk(ROLE_STAFF, POL_THREAD_CREATE, &none), POL_ALLOW);
+	/* Staff add participants; anyone may leave. */
+	assert_int_equal(chk(ROLE_STAFF, POL_THREAD_PARTICIPANT_ADD, &none), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_THREAD_PARTICIPANT_ADD, &self), POL_DENY);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_THREAD_PARTICIPANT_REMOVE, &self),
+	    POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_THREAD_PARTICIPANT_REMOVE, &none),
+	    POL_DENY);
+	/* An unattached upload is its uploader's alone. */
+	assert_int_equal(chk(ROLE_PROVIDER, POL_ATTACHMENT_READ_OWN, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_STAFF, POL_ATTACHMENT_READ_OWN, &none), POL_HIDE);
+	assert_int_equal(chk_unverified(POL_ATTACHMENT_UPLOAD, NULL), POL_DENY);
+	assert_string_equal(pol_action_name(POL_MESSAGE_POST), "message.post");
+}
+
 int
 main(void)
 {
@@ -334,6 +375,7 @@ main(void)
 		cmocka_unit_test(t_pol_appointments),
 		cmocka_unit_test(t_pol_unverified_provider),
 		cmocka_unit_test(t_pol_signed_out_bad),
+		cmocka_unit_test(t_pol_messaging),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
