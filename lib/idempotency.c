@@ -8,6 +8,16 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/time.h"
+#include "lib/vault.h"
+
+/*
+ * Stored replies are sealed (lib/vault.h, field idempotency_keys.resp_body,
+ * bound to user and key): a reply may carry what the request wrote, a
+ * message body or a subject, and the database never holds that in clear.
+ * The column holds REPLY_SEALED then the sealed value as base64url.
+ */
+#define REPLY_FIELD	"idempotency_keys.resp_body"
+#define REPLY_SEALED	"vault:"
 
 enum idem_rc {
 	IDEM_PROCEED = 0,	/* claimed: run the handler */
@@ -87,8 +97,54 @@ request_hash(const struct ctx *c, unsigned char out[CRYPTO_SHA256_LEN])
 	buf_release(&b);
 }
 
+/* The row id a stored reply is bound to: "user_id/key" (arena). */
+static const char *
+reply_row(struct ctx *c, const char *key)
+{
+	return arena_printf(c->arena, "%s/%s", c->actor.user_id, key);
+}
+
+/* Seal a reply for the column (arena text). NULL if it cannot be sealed. */
+static const char *
+reply_seal(struct ctx *c, const char *key, const char *body, size_t n)
+{
+	unsigned char	*sealed;
+	size_t		 len, pre = sizeof(REPLY_SEALED) - 1;
+	char		*out;
+
+	if (vault_seal(c->cfg, c->arena, REPLY_FIELD, reply_row(c, key), body,
+	    n, &sealed, &len) == -1)
+		return NULL;
+	out = arena_alloc(c->arena, pre + 4 * ((len + 2) / 3) + 1);
+	memcpy(out, REPLY_SEALED, pre);
+	crypto_b64url(sealed, len, out + pre);
+	return out;
+}
+
+/*
+ * The stored reply in clear into the response body; one stored before
+ * replies were sealed (no prefix) as it is. 0, or -1 if it does not open.
+ */
+static int
+reply_open(struct ctx *c, const char *key, const char *stored, size_t n)
+{
+	size_t		 pre = sizeof(REPLY_SEALED) - 1, plen;
+	unsigned char	*raw;
+	char		*plain;
+	long		 len;
+
+	if (n < pre || memcmp(stored, REPLY_SEALED, pre) != 0)
+		return buf_add(&c->resp->body, stored, n);
+	raw = arena_alloc(c->arena, 3 * (n - pre) / 4 + 1);
+	if ((len = crypto_b64url_decode(stored + pre, n - pre, raw)) < 0 ||
+	    vault_open(c->cfg, c->arena, REPLY_FIELD, reply_row(c, key), raw,
+	    (size_t)len, &plain, &plen) == -1)
+		return -1;
+	return buf_add(&c->resp->body, plain, plen);
+}
+
 static void
-replay(struct ctx *c, const struct db_row *r)
+replay(struct ctx *c, const struct db_row *r, const char *key)
 {
 	long long	 status = 500;
 	const char	*type = "application/json";
@@ -97,10 +153,14 @@ replay(struct ctx *c, const struct db_row *r)
 	if (r->v[3] != NULL && strcmp(r->v[3], "application/problem+json") == 0)
 		type = "application/problem+json";
 	http_resp_init(c->resp, c->resp->body.max);
+	if (r->v[4] != NULL && r->len[4] > 0 &&
+	    reply_open(c, key, r->v[4], r->len[4]) == -1) {
+		log_errx("idempotency: a stored reply does not open");
+		problem_unavailable(c);
+		return;
+	}
 	c->resp->status = (int)status;
 	c->resp->content_type = type;
-	if (r->v[4] != NULL)
-		(void)buf_add(&c->resp->body, r->v[4], r->len[4]);
 	(void)http_resp_header(c->resp, "Idempotent-Replayed", "true");
 }
 
@@ -150,7 +210,7 @@ existing(struct ctx *c, struct idem *st, int64_t now)
 		    "read the resource instead");
 		return IDEM_ANSWERED;
 	}
-	replay(c, r);
+	replay(c, r, st->key);
 	return IDEM_ANSWERED;
 fail:
 	problem_unavailable(c);
@@ -185,16 +245,21 @@ static void
 finish(struct ctx *c, struct idem *st, int fn_rc)
 {
 	const struct http_resp *r = c->resp;
+	const char	*sealed = "";
 	int		 rc;
 
-	if (fn_rc == -1 || r->status >= 500 || r->status == 0 || r->is_streaming)
+	if (fn_rc != -1 && r->status < 500 && r->status != 0 &&
+	    !r->is_streaming && r->body.len > 0 && (sealed = reply_seal(c,
+	    st->key, r->body.data, r->body.len)) == NULL)
+		log_errx("idempotency: a reply cannot be sealed; the key is released");
+	if (fn_rc == -1 || r->status >= 500 || r->status == 0 || r->is_streaming ||
+	    sealed == NULL)
 		rc = db_exec(c->db, SQL_RELEASE, DB_ARGS(
 		    DB_TEXT(c->actor.user_id), DB_TEXT(st->key)), NULL);
 	else
 		rc = db_exec(c->db, SQL_STORE, DB_ARGS(DB_INT(r->status),
-		    DB_TEXT(r->content_type), DB_TEXTN(r->body.data ?
-		    r->body.data : "", r->body.len), DB_TEXT(c->actor.user_id),
-		    DB_TEXT(st->key)), NULL);
+		    DB_TEXT(r->content_type), DB_TEXT(sealed),
+		    DB_TEXT(c->actor.user_id), DB_TEXT(st->key)), NULL);
 	/*
 	 * If this fails after a commit the claim stays 'committed': a retry
 	 * gets 409 idempotency_reply_lost, never a second run.

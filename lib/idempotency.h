@@ -6,7 +6,9 @@
  *
  * Rows of idempotency_keys are claimed atomically by an INSERT that fails
  * on the duplicate (user_id, key). Any worker can use it: wrap a handler
- * with idem_run().
+ * with idem_run(). Stored replies are sealed with lib/vault.h (a reply
+ * may echo what the request wrote: a message body, a subject), so the
+ * table never holds them in clear.
  */
 #ifndef CONCIERGE_IDEMPOTENCY_H
 #define CONCIERGE_IDEMPOTENCY_H
