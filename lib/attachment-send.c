@@ -197,11 +197,10 @@ attachment_disposition(struct arena *a, const char *filename,
     const char *content_type)
 {
 	const unsigned char	*p = (const unsigned char *)(filename ? filename : "");
-	const char		*ext = "";
+	const char		*ext = "", *cut_ext = "", *out;
 	struct buf		 ascii, utf8;
 	unsigned long		 cp;
 	size_t			 i, k, n = strlen((const char *)p), used = 0;
-	const char		*out;
 	int			 t = attsniff_type_of(content_type);
 
 	if (t != -1 && !has_extension((const char *)p, content_type))
@@ -210,15 +209,20 @@ attachment_disposition(struct arena *a, const char *filename,
 	buf_init(&utf8, 4096);
 	for (i = 0; i < n; i += k) {
 		k = cp_at(p + i, &cp);
-		if (used++ < FALLBACK_MAX)
-			(void)buf_addf(&ascii, "%c", cp >= 0x20 && cp < 0x7f &&
-			    strchr("\"\\%;/:*?<>|", (int)cp) == NULL ? (char)cp : '_');
+		if (used++ == FALLBACK_MAX) {
+			/* Cut short: the name's own extension went with the rest. */
+			if (t != -1)
+				cut_ext = attsniff_extension((enum attsniff_type)t);
+			break;
+		}
+		(void)buf_addf(&ascii, "%c", cp >= 0x20 && cp < 0x7f &&
+		    strchr("\"\\%;/:*?<>|", (int)cp) == NULL ? (char)cp : '_');
 	}
 	for (i = 0; i < n; i++)
 		(void)buf_addf(&utf8, is_attr_char(p[i]) ? "%c" : "%%%02X", p[i]);
 	out = arena_printf(a, "attachment; filename=\"%s%s\"; "
-	    "filename*=UTF-8''%s%s", ascii.data ? ascii.data : "file", ext,
-	    utf8.data ? utf8.data : "file", ext);
+	    "filename*=UTF-8''%s%s", ascii.data ? ascii.data : "file",
+	    *cut_ext ? cut_ext : ext, utf8.data ? utf8.data : "file", ext);
 	buf_release(&ascii);
 	buf_release(&utf8);
 	return out;
