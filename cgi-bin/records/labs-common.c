@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "lib/attachment.h"
 #include "lib/json.h"
 #include "cgi-bin/records/labs.h"
 #include "cgi-bin/records/store-labs.h"
@@ -116,4 +117,65 @@ lab_snapshot(struct ctx *c, const struct lab_rec *r, const char *reason)
 	if (lab_version_seal(c, r->id, &v) == -1)
 		return DB_ERROR;
 	return store_lab_version_insert(c->db, r->id, &v);
+}
+
+/* Ids in a "a,b,c" list (NULL is none). */
+static size_t
+ids_count(const char *list)
+{
+	size_t	 n = 0;
+
+	if (list == NULL || *list == '\0')
+		return 0;
+	for (n = 1; *list != '\0'; list++)
+		n += *list == ',';
+	return n;
+}
+
+int
+lab_ids_check(struct ctx *c, const struct jv *ids)
+{
+	size_t	 i, j;
+
+	if (!ids->is_set)
+		return 0;
+	for (i = 0; i < ids->n; i++)
+		for (j = i + 1; j < ids->n; j++)
+			if (strcmp(ids->strs[i], ids->strs[j]) == 0) {
+				ctx_error(c, "attachment_ids", "names a file twice");
+				return -1;
+			}
+	return 0;
+}
+
+int
+lab_link(struct ctx *c, struct lab_rec *r, const struct jv *ids)
+{
+	size_t	 i;
+	int	 rc, linked;
+
+	if (!ids->is_set || ids->n == 0)
+		return DB_OK;
+	if (ids_count(r->attachment_ids) + ids->n > ATTACHMENT_PER_RECORD) {
+		ctx_error(c, "attachment_ids", arena_printf(c->arena,
+		    "a result holds at most %d files", ATTACHMENT_PER_RECORD));
+		problem_validation(c);
+		return 1;
+	}
+	for (i = 0; i < ids->n; i++) {
+		if ((rc = attachment_link(c, ids->strs[i],
+		    ATTACHMENT_KIND_LAB_RESULT, r->id, &linked)) != DB_OK)
+			return rc;
+		/* Not there, not the actor's, or part of a record already: one answer. */
+		if (!linked) {
+			ctx_error(c, arena_printf(c->arena, "attachment_ids[%zu]", i),
+			    "is no unattached upload of yours");
+			problem(c, 404, "attachment_not_found", "no such attachment");
+			return 1;
+		}
+		r->attachment_ids = r->attachment_ids == NULL ||
+		    *r->attachment_ids == '\0' ? ids->strs[i] :
+		    arena_printf(c->arena, "%s,%s", r->attachment_ids, ids->strs[i]);
+	}
+	return DB_OK;
 }

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "lib/attachment.h"
 #include "lib/audit.h"
 #include "lib/http.h"
 #include "lib/json.h"
@@ -21,19 +22,32 @@
 int
 records_lab_get(struct ctx *c)
 {
-	struct lab_rec	 r;
-	const char	*ids[1];
-	int		 rc;
+	struct attachment_row	*files;
+	struct json_object	*o, *a;
+	struct lab_rec		 r;
+	const char		*ids[1];
+	size_t			 i, n;
+	int			 rc;
 
 	if ((rc = lab_load_for(c, "read", POL__MAX, &r, NULL)) != 1)
 		return rc;
+	if (attachment_list(c, ATTACHMENT_KIND_LAB_RESULT, r.id, &files, &n) !=
+	    DB_OK) {
+		problem_unavailable(c);
+		return 0;
+	}
 	ids[0] = r.id;
 	if (audit_append_read(c, "lab_result", ids, 1, r.patient_id,
 	    "lab result read") != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}
-	json_reply(c, 200, lab_view(&r));
+	o = lab_view(&r);
+	a = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, attachment_view(&files[i]));
+	jset(o, "attachments", a);
+	json_reply(c, 200, o);
 	return 0;
 }
 

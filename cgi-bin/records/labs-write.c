@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "lib/attachment.h"
 #include "lib/idempotency.h"
 #include "lib/json.h"
 #include "lib/store-user.h"
@@ -33,6 +34,7 @@ struct lab_edit_req {
 	struct jv	 notes;
 	struct jv	 reason;
 	struct jv	 version;
+	struct jv	 attachment_ids;
 };
 
 /* A code such as LOINC "2345-7": letters, digits and . _ : - only. */
@@ -65,7 +67,9 @@ valid_test_code(const char *s, size_t n)
 	{ "interpretation", JF_ENUM, JF_NULLABLE, F(interpretation), 0, 0, \
 	  NULL, lab_interpretations, NULL, 0 }, \
 	{ "notes", JF_STRING, JF_NULLABLE | JF_MULTILINE, F(notes), 1, 0, \
-	  clin_valid_text, NULL, NULL, 0 }
+	  clin_valid_text, NULL, NULL, 0 }, \
+	{ "attachment_ids", JF_IDS, 0, F(attachment_ids), 0, \
+	  ATTACHMENT_PER_RECORD, NULL, NULL, NULL, 0 }
 
 static const struct json_field create_fields[] = {
 	{ "patient_id", JF_ID, JF_REQUIRED, F(patient_id), 0, 0, NULL, NULL, NULL, 0 },
@@ -92,7 +96,7 @@ static const struct json_field amend_fields[] = {
 #undef LAB_CONTENT
 
 /* Most field names one change touches. */
-#define LAB_FIELDS_MAX	8
+#define LAB_FIELDS_MAX	9
 
 /* Limits from config, and that an edit changes something. 0 or -1 (422). */
 static int
@@ -102,7 +106,9 @@ edit_check(struct ctx *c, const struct lab_edit_req *q, int is_edit)
 	    c->cfg->records_value_max_chars);
 	(void)clin_text_fits(c, "notes", q->notes.s,
 	    c->cfg->records_text_max_chars);
-	if (is_edit && c->nerrs == 0 && !q->ordered_by.is_set &&
+	(void)lab_ids_check(c, &q->attachment_ids);
+	if (is_edit && c->nerrs == 0 && q->attachment_ids.n == 0 &&
+	    !q->ordered_by.is_set &&
 	    !q->test_code.is_set && !q->test_name.is_set &&
 	    !q->result_value.is_set && !q->units.is_set &&
 	    !q->reference_range.is_set && !q->interpretation.is_set &&
@@ -191,15 +197,22 @@ write_reply(struct ctx *c, int rc, int status, const struct lab_rec *r)
 
 /* ---- POST /api/v1/lab-results ---- */
 
+struct create_args {
+	const struct lab_edit_req	*q;
+	struct lab_rec			 r;
+};
+
 static int
 create_tx(struct ctx *c, void *arg)
 {
-	struct lab_rec	*r = arg;
-	int		 rc;
+	struct create_args	*a = arg;
+	int			 rc;
 
-	if ((rc = store_lab_insert(c->db, r)) != DB_OK)
+	a->r.attachment_ids = NULL;
+	if ((rc = store_lab_insert(c->db, &a->r)) != DB_OK ||
+	    (rc = lab_link(c, &a->r, &a->q->attachment_ids)) != DB_OK)
 		return rc;
-	return lab_effects(c, r, LAB_CREATED, NULL);
+	return lab_effects(c, &a->r, LAB_CREATED, NULL);
 }
 
 /* Who may record it, for whom, ordered by whom. 0, or -1 answered. */
@@ -239,7 +252,8 @@ static int
 create(struct ctx *c)
 {
 	struct lab_edit_req	 q;
-	struct lab_rec		 r;
+	struct create_args	 a;
+	struct lab_rec		*r = &a.r;
 	const char		*names[LAB_FIELDS_MAX], *orderer;
 	size_t			 n;
 
@@ -247,19 +261,20 @@ create(struct ctx *c)
 	if (json_parse_body(c, create_fields, &q) == -1 ||
 	    edit_check(c, &q, 0) == -1 || create_checks(c, &q, &orderer) == -1)
 		return 0;
-	memset(&r, 0, sizeof(r));
-	if (id_new(r.id) == -1)
+	memset(&a, 0, sizeof(a));
+	a.q = &q;
+	if (id_new(r->id) == -1)
 		return -1;
-	r.patient_id = q.patient_id.s;
-	lab_merge(&q, &r, names, &n);
-	r.ordered_by = orderer;
-	r.created_by = r.updated_by = c->actor.user_id;
-	r.status = "preliminary";
-	r.published_at = JTIME_NULL;
-	r.created_at = r.updated_at = utc_now();
-	if (lab_seal(c, &r) == -1)
+	r->patient_id = q.patient_id.s;
+	lab_merge(&q, r, names, &n);
+	r->ordered_by = orderer;
+	r->created_by = r->updated_by = c->actor.user_id;
+	r->status = "preliminary";
+	r->published_at = JTIME_NULL;
+	r->created_at = r->updated_at = utc_now();
+	if (lab_seal(c, r) == -1)
 		return -1;
-	return write_reply(c, clin_tx(c, create_tx, &r), 201, &r);
+	return write_reply(c, clin_tx(c, create_tx, &a), 201, r);
 }
 
 int
@@ -290,8 +305,11 @@ patch_tx(struct ctx *c, void *arg)
 	lab_merge(a->q, &a->r, names, &n);
 	a->r.updated_at = utc_now();
 	a->r.updated_by = c->actor.user_id;
-	if ((rc = lab_store(c, &a->r, "preliminary", 0, 1)) != DB_OK)
+	if ((rc = lab_store(c, &a->r, "preliminary", 0, 1)) != DB_OK ||
+	    (rc = lab_link(c, &a->r, &a->q->attachment_ids)) != DB_OK)
 		return rc;
+	if (a->q->attachment_ids.n > 0)
+		names[n++] = "attachment_ids";
 	meta = change_meta(names, n, 0);
 	rc = lab_effects(c, &a->r, LAB_UPDATED, meta);
 	json_object_put(meta);
@@ -347,8 +365,11 @@ amend_tx(struct ctx *c, void *arg)
 	a->r.published_at = a->r.updated_at = utc_now();
 	a->r.updated_by = c->actor.user_id;
 	if ((rc = lab_store(c, &a->r, was, was_version, 1)) != DB_OK ||
+	    (rc = lab_link(c, &a->r, &a->q->attachment_ids)) != DB_OK ||
 	    (rc = lab_snapshot(c, &a->r, a->q->reason.s)) != DB_OK)
 		return rc;
+	if (a->q->attachment_ids.n > 0)
+		names[n++] = "attachment_ids";
 	meta = change_meta(names, n, a->r.version);
 	rc = lab_effects(c, &a->r, LAB_AMENDED, meta);
 	json_object_put(meta);

@@ -5,6 +5,7 @@
 #ifndef CONCIERGE_W_LABS_H
 #define CONCIERGE_W_LABS_H
 
+#include "lib/json.h"
 #include "cgi-bin/records/clinical.h"
 
 /*
@@ -35,6 +36,15 @@ int	lab_lock(struct ctx *, const char *id, const char *const *from,
  */
 int	lab_store(struct ctx *, struct lab_rec *r, const char *from,
 	    long long from_version, int reseal);
+/*
+ * Inside the transaction: link the actor's unattached uploads ids (may
+ * be unset) to result r, at most ATTACHMENT_PER_RECORD in all, and add
+ * them to r->attachment_ids. DB_OK, 1 after a 404 (an upload that is
+ * not the actor's, not unattached or not there) or 422, or an enum db_rc.
+ */
+int	lab_link(struct ctx *, struct lab_rec *r, const struct jv *ids);
+/* Files a request names at most, and no id twice: 0, or -1 (error recorded). */
+int	lab_ids_check(struct ctx *, const struct jv *ids);
 /* Inside the transaction: append r's content as its version r->version. */
 int	lab_snapshot(struct ctx *, const struct lab_rec *, const char *reason);
 

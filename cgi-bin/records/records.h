@@ -83,6 +83,7 @@ int	records_lab_finalize(struct ctx *);
 int	records_lab_amend(struct ctx *);
 int	records_lab_status(struct ctx *);
 int	records_lab_versions(struct ctx *);
+int	records_lab_attachment(struct ctx *);
 int	records_plan_list(struct ctx *);
 int	records_plan_create(struct ctx *);
 int	records_plan_get(struct ctx *);

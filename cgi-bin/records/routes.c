@@ -25,6 +25,8 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/api/v1/lab-results/{id}/amend", records_lab_amend, 0 },
 	{ HTTP_POST, "/api/v1/lab-results/{id}/status", records_lab_status, 0 },
 	{ HTTP_GET, "/api/v1/lab-results/{id}/versions", records_lab_versions, 0 },
+	{ HTTP_GET, "/api/v1/lab-results/{id}/attachments/{attachment_id}",
+	    records_lab_attachment, ROUTE_STREAM },
 	{ HTTP_GET, "/api/v1/treatment-plans", records_plan_list, 0 },
 	{ HTTP_POST, "/api/v1/treatment-plans", records_plan_create, 0 },
 	{ HTTP_GET, "/api/v1/treatment-plans/{id}", records_plan_get, 0 },

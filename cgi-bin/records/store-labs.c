@@ -11,7 +11,9 @@
     "l.id, l.patient_id, l.ordered_by, l.created_by, l.updated_by," \
     " l.test_code, l.test_name, l.result_value, l.units, l.reference_range," \
     " l.interpretation, l.notes, l.status, l.version, l.published_at," \
-    " l.created_at, l.updated_at, NULL"
+    " l.created_at, l.updated_at," \
+    " (SELECT GROUP_CONCAT(a.id ORDER BY a.attached_at, a.id) FROM attachments a" \
+    " WHERE a.attached_kind = 'lab_result' AND a.attached_id = l.id)"
 #define LAB_NCOLS	18
 
 static const char SQL_INSERT[] =
