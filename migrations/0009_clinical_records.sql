@@ -7,6 +7,12 @@
 -- id) are the field names the worker seals with. Names, codes, statuses
 -- and dates stay plain so they can be filtered.
 
+-- Both tables are clustered by (patient_id, id): InnoDB stores rows in
+-- primary-key order, so with random ids alone every result of a patient
+-- would sit on a page of its own; keyed by patient first, a patient's
+-- list and dashboard read a few pages instead of one page per row. The
+-- public id stays unique on its own (and is what other tables reference).
+
 -- A lab result (a narrowed FHIR Observation). status follows
 --   preliminary -> final -> amended (-> amended ...)
 --   preliminary -> cancelled
@@ -27,6 +33,10 @@ CREATE TABLE lab_results (
 	reference_range	VARCHAR(100) NULL,
 	interpretation	ENUM('normal','abnormal','critical') NULL,
 	notes		MEDIUMBLOB NULL,
+	-- "a,b,c": the ids of its files, linked in the same transactions
+	-- (attachments.attached_id is the truth; a link never changes, so
+	-- this copy saves lists a lookup per row and cannot go stale)
+	attachment_ids	VARCHAR(269) CHARACTER SET ascii COLLATE ascii_bin NULL,
 	status		ENUM('preliminary','final','amended','cancelled',
 			    'entered_in_error') NOT NULL,
 	version		INT UNSIGNED NOT NULL DEFAULT 0,
@@ -38,7 +48,8 @@ CREATE TABLE lab_results (
 	is_released	TINYINT(1) AS (status IN ('final','amended')) STORED,
 	-- the list order: the latest release, or creation for one never released
 	listed_at	DATETIME(6) AS (COALESCE(published_at, created_at)) STORED,
-	PRIMARY KEY (id),
+	PRIMARY KEY (patient_id, id),
+	UNIQUE KEY lab_results_id (id),
 	-- a patient's own list and the dashboard: released only, newest first
 	KEY lab_results_patient_released (patient_id, is_released, listed_at, id),
 	-- the care team's and staff's list of one patient
@@ -137,7 +148,8 @@ CREATE TABLE treatment_plans (
 	-- what a patient may see: never a draft or one entered in error
 	is_shared	TINYINT(1) AS (status IN ('active','on_hold','completed',
 			    'revoked')) STORED,
-	PRIMARY KEY (id),
+	PRIMARY KEY (patient_id, id),
+	UNIQUE KEY treatment_plans_id (id),
 	-- one patient's plans (by status for the dashboard), newest first
 	KEY treatment_plans_patient (patient_id, created_at, id),
 	KEY treatment_plans_patient_status (patient_id, status, created_at, id),

@@ -208,9 +208,10 @@ create_tx(struct ctx *c, void *arg)
 	struct create_args	*a = arg;
 	int			 rc;
 
+	/* Linked first: the row stores the ids of its files. */
 	a->r.attachment_ids = NULL;
-	if ((rc = store_lab_insert(c->db, &a->r)) != DB_OK ||
-	    (rc = lab_link(c, &a->r, &a->q->attachment_ids)) != DB_OK)
+	if ((rc = lab_link(c, &a->r, &a->q->attachment_ids)) != DB_OK ||
+	    (rc = store_lab_insert(c->db, &a->r)) != DB_OK)
 		return rc;
 	return lab_effects(c, &a->r, LAB_CREATED, NULL);
 }
@@ -305,8 +306,8 @@ patch_tx(struct ctx *c, void *arg)
 	lab_merge(a->q, &a->r, names, &n);
 	a->r.updated_at = utc_now();
 	a->r.updated_by = c->actor.user_id;
-	if ((rc = lab_store(c, &a->r, "preliminary", 0, 1)) != DB_OK ||
-	    (rc = lab_link(c, &a->r, &a->q->attachment_ids)) != DB_OK)
+	if ((rc = lab_link(c, &a->r, &a->q->attachment_ids)) != DB_OK ||
+	    (rc = lab_store(c, &a->r, "preliminary", 0, 1)) != DB_OK)
 		return rc;
 	if (a->q->attachment_ids.n > 0)
 		names[n++] = "attachment_ids";
@@ -364,8 +365,8 @@ amend_tx(struct ctx *c, void *arg)
 	a->r.version = was_version + 1;
 	a->r.published_at = a->r.updated_at = utc_now();
 	a->r.updated_by = c->actor.user_id;
-	if ((rc = lab_store(c, &a->r, was, was_version, 1)) != DB_OK ||
-	    (rc = lab_link(c, &a->r, &a->q->attachment_ids)) != DB_OK ||
+	if ((rc = lab_link(c, &a->r, &a->q->attachment_ids)) != DB_OK ||
+	    (rc = lab_store(c, &a->r, was, was_version, 1)) != DB_OK ||
 	    (rc = lab_snapshot(c, &a->r, a->q->reason.s)) != DB_OK)
 		return rc;
 	if (a->q->attachment_ids.n > 0)
