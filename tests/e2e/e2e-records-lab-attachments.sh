@@ -118,8 +118,8 @@ cmp -s "$T_TMP/scan.png" "$T_TMP/got.png"
 ok $? "the same bytes"
 as "$PAT_TOK" GET "/api/v1/lab-results/$LAB"
 is "$(jq -r '.attachments | length' <<<"$BODY")" 10 "and sees all its files"
-is "$(sql "SELECT attachment_ids FROM lab_results WHERE id = '$LAB'")" \
-	"$(sql "SELECT GROUP_CONCAT(id ORDER BY attached_at, id) FROM attachments WHERE attached_kind = 'lab_result' AND attached_id = '$LAB'")" \
+is "$(sql "SELECT attachment_ids FROM lab_results WHERE id = '$LAB'" | tr , '\n' | sort | paste -sd,)" \
+	"$(sql "SELECT GROUP_CONCAT(id ORDER BY id) FROM attachments WHERE attached_kind = 'lab_result' AND attached_id = '$LAB'")" \
 	"the result's copy of its file ids is what the attachments table links"
 
 # --- amendments add files to the result ---
