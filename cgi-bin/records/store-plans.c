@@ -38,10 +38,11 @@ static const char SQL_LIST_PATIENT[] =
 static const char SQL_LIST_PATIENT_SHARED[] =
     "SELECT " PLAN_COLS " FROM treatment_plans p WHERE p.patient_id = ?"
     " AND p.is_shared = 1" LIST_TAIL;
+/* As a provider's lab orders (store-labs.c): a scalar subquery per row. */
 static const char SQL_LIST_CREATED_BY[] =
     "SELECT " PLAN_COLS " FROM treatment_plans p WHERE p.created_by = ?"
-    " AND EXISTS (SELECT 1 FROM care_team t WHERE t.patient_id = p.patient_id"
-    " AND t.provider_id = p.created_by)" LIST_TAIL;
+    " AND (SELECT 1 FROM care_team t WHERE t.patient_id = p.patient_id"
+    " AND t.provider_id = p.created_by) = 1" LIST_TAIL;
 static const char SQL_LIST_ALL[] =
     "SELECT " PLAN_COLS " FROM treatment_plans p WHERE ? IS NULL" LIST_TAIL;
 
