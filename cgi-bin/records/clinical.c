@@ -362,21 +362,3 @@ clin_conflict(struct ctx *c, const char *code, const char *detail)
 	problem(c, 409, code, detail);
 	return 0;
 }
-
-int
-clin_tx(struct ctx *c, int (*fn)(struct ctx *, void *), void *arg)
-{
-	int	 rc, tries;
-
-	for (tries = 0; tries < CLIN_TX_TRIES; tries++) {
-		c->nerrs = 0;
-		if ((rc = db_begin(c->db)) == DB_OK &&
-		    (rc = fn(c, arg)) == DB_OK)
-			rc = db_commit(c->db);
-		if (rc != DB_OK && db_in_tx(c->db))
-			db_rollback(c->db);
-		if (rc != DB_DEADLOCK)
-			return rc;
-	}
-	return rc;
-}

@@ -16,8 +16,6 @@
 #include "lib/ctx.h"
 #include "lib/id.h"
 
-/* Tries of a command's transaction that hits a deadlock. */
-#define CLIN_TX_TRIES	3
 /* Lab results on the dashboard; appointments on the dashboard. */
 #define CLIN_SUMMARY_LABS	5
 #define CLIN_SUMMARY_VISITS	3
@@ -163,13 +161,6 @@ int	clin_conflict(struct ctx *, const char *code, const char *detail);
 int	clin_patient_visible(struct ctx *, enum pol_action, const char *patient_id,
 	    const char *verb, const char *entity_type, const char *entity_id,
 	    struct pol_resource *res);
-/*
- * Run fn(c, arg) inside a transaction and commit, retrying a deadlock
- * up to CLIN_TX_TRIES times (fn runs again from the start). fn returns
- * DB_OK to commit, 1 after setting a reply (rolled back), or another
- * enum db_rc. Returns DB_OK, 1, or the failure (the caller answers 503).
- */
-int	clin_tx(struct ctx *, int (*fn)(struct ctx *, void *), void *arg);
 
 /* What a command did to a lab result or a plan: its audit row and events. */
 enum lab_change {

@@ -17,6 +17,7 @@
 #include "lib/idempotency.h"
 #include "lib/json.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "cgi-bin/records/labs.h"
 #include "cgi-bin/records/records.h"
 
@@ -104,7 +105,7 @@ run_step(struct ctx *c, const struct step *s)
 		    "a %s result cannot become %s", cur.status, s->to));
 	memset(&a, 0, sizeof(a));
 	a.step = s;
-	if ((rc = clin_tx(c, step_tx, &a)) == 1)
+	if ((rc = tx_run(c, step_tx, &a)) == 1)
 		return 0;
 	if (rc != DB_OK) {
 		problem_unavailable(c);

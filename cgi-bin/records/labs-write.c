@@ -16,6 +16,7 @@
 #include "lib/json.h"
 #include "lib/store-user.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "lib/valid.h"
 #include "cgi-bin/records/labs.h"
 #include "cgi-bin/records/records.h"
@@ -275,7 +276,7 @@ create(struct ctx *c)
 	r->created_at = r->updated_at = utc_now();
 	if (lab_seal(c, r) == -1)
 		return -1;
-	return write_reply(c, clin_tx(c, create_tx, &a), 201, r);
+	return write_reply(c, tx_run(c, create_tx, &a), 201, r);
 }
 
 int
@@ -339,7 +340,7 @@ records_lab_patch(struct ctx *c)
 	    q.ordered_by.s) == -1)
 		return 0;
 	a.q = &q;
-	return write_reply(c, clin_tx(c, patch_tx, &a), 200, &a.r);
+	return write_reply(c, tx_run(c, patch_tx, &a), 200, &a.r);
 }
 
 /* ---- POST /api/v1/lab-results/{id}/amend ---- */
@@ -396,7 +397,7 @@ amend(struct ctx *c)
 		    "only a final or amended result is amended; this one is %s",
 		    cur.status));
 	a.q = &q;
-	return write_reply(c, clin_tx(c, amend_tx, &a), 200, &a.r);
+	return write_reply(c, tx_run(c, amend_tx, &a), 200, &a.r);
 }
 
 int

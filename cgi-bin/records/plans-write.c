@@ -20,6 +20,7 @@
 #include "lib/idempotency.h"
 #include "lib/json.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "lib/valid.h"
 #include "cgi-bin/records/clinical.h"
 #include "cgi-bin/records/records.h"
@@ -247,7 +248,7 @@ create(struct ctx *c)
 	p.created_at = p.updated_at = utc_now();
 	if (plan_seal(c, &p) == -1)
 		return -1;
-	return write_reply(c, clin_tx(c, create_tx, &p), 201, &p);
+	return write_reply(c, tx_run(c, create_tx, &p), 201, &p);
 }
 
 int
@@ -386,7 +387,7 @@ records_plan_patch(struct ctx *c)
 		return rc;
 	memset(&a, 0, sizeof(a));
 	a.q = &q;
-	return write_reply(c, clin_tx(c, change_tx, &a), 200, &a.p);
+	return write_reply(c, tx_run(c, change_tx, &a), 200, &a.p);
 }
 
 static int
@@ -408,7 +409,7 @@ set_status(struct ctx *c)
 	memset(&a, 0, sizeof(a));
 	a.q = &q;
 	a.to = q.status.s;
-	return write_reply(c, clin_tx(c, change_tx, &a), 200, &a.p);
+	return write_reply(c, tx_run(c, change_tx, &a), 200, &a.p);
 }
 
 int
