@@ -316,6 +316,19 @@ clin_text_fits(struct ctx *c, const char *field, const char *s, long max)
 }
 
 const char *
+clin_valid_code(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' ||
+		    s[i] == ':' || s[i] == '-'))
+			return "must be letters, digits and . _ : - only";
+	return NULL;
+}
+
+const char *
 clin_valid_text(const char *s, size_t n)
 {
 	size_t	 i;
@@ -353,6 +366,21 @@ clin_cursor_next(struct ctx *c, int64_t at, const char *id)
 {
 	return page_cursor(c, arena_printf(c->arena, "%lld|%s", (long long)at,
 	    id));
+}
+
+int
+clin_list_reply(struct ctx *c, const char *entity_type, const char *summary,
+    const char *patient_id, const char *const *ids, size_t n,
+    struct json_object *data, const char *next)
+{
+	if (audit_append_read(c, entity_type, ids, n, patient_id, summary) !=
+	    DB_OK) {
+		json_object_put(data);
+		problem_unavailable(c);
+		return 0;
+	}
+	page_reply(c, data, next);
+	return 0;
 }
 
 int

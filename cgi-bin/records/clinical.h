@@ -142,6 +142,8 @@ int	clin_may(struct ctx *, enum pol_action, const struct pol_resource *,
  * s is longer than max characters. Returns 0, or -1 if too long.
  */
 int	clin_text_fits(struct ctx *, const char *field, const char *s, long max);
+/* A test code such as LOINC "2345-7": letters, digits, . _ : - (a jf_check). */
+const char *clin_valid_code(const char *, size_t);
 /* Free text: something besides white space (a jf_check). */
 const char *clin_valid_text(const char *, size_t);
 /*
@@ -151,6 +153,16 @@ const char *clin_valid_text(const char *, size_t);
 int	clin_cursor(struct ctx *, const char *key, int64_t *at, const char **id);
 /* The cursor after the row (at, id). Arena memory. */
 const char *clin_cursor_next(struct ctx *, int64_t at, const char *id);
+/*
+ * Answer a list: one audit row for the read of the n ids (entity_type,
+ * summary; patient_id whose records they are, NULL if several
+ * patients), then the page data (ownership passes) with the cursor next
+ * (NULL on the last page). Returns 0 (answered; 503 if the audit row
+ * cannot be written).
+ */
+int	clin_list_reply(struct ctx *, const char *entity_type,
+	    const char *summary, const char *patient_id, const char *const *ids,
+	    size_t n, struct json_object *data, const char *next);
 /* Reply 409 (code, detail), dropping recorded errors. Returns 0. */
 int	clin_conflict(struct ctx *, const char *code, const char *detail);
 /*

@@ -113,7 +113,7 @@ list_params(struct ctx *c, struct lab_query *q, const char **patient)
 	}
 	if ((v = http_query(c->req, "test_code")) != NULL) {
 		if (*v == '\0' || strlen(v) > 32 ||
-		    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") != strlen(v))
+		    clin_valid_code(v, strlen(v)) != NULL)
 			ctx_error(c, "test_code", "must be a test code");
 		q->test_code = v;
 	}
@@ -191,34 +191,30 @@ list_reply(struct ctx *c, const struct lab_query *q, struct lab_rec *rows,
     size_t n)
 {
 	struct json_object	*data;
+	const struct lab_rec	*last;
 	const char		**ids, *next = NULL;
 	size_t			 i, shown;
 
 	shown = n > (size_t)q->limit ? (size_t)q->limit : n;
 	ids = arena_alloc(c->arena, (shown + 1) * sizeof(*ids));
-	for (i = 0; i < shown; i++) {
-		if (lab_open(c, &rows[i]) == -1)
-			return -1;
-		ids[i] = rows[i].id;
-	}
-	if (audit_append_read(c, "lab_result", ids, shown,
-	    q->scope == LAB_SCOPE_PATIENT || q->scope ==
-	    LAB_SCOPE_PATIENT_RELEASED ? q->scope_id : NULL,
-	    "lab results listed") != DB_OK) {
-		problem_unavailable(c);
-		return 0;
-	}
 	data = json_object_new_array();
-	for (i = 0; i < shown; i++)
+	for (i = 0; i < shown; i++) {
+		if (lab_open(c, &rows[i]) == -1) {
+			json_object_put(data);
+			return -1;
+		}
+		ids[i] = rows[i].id;
 		json_object_array_add(data, lab_view(&rows[i]));
+	}
 	if (n > shown) {
-		const struct lab_rec	*last = &rows[shown - 1];
-
+		last = &rows[shown - 1];
 		next = clin_cursor_next(c, last->published_at != JTIME_NULL ?
 		    last->published_at : last->created_at, last->id);
 	}
-	page_reply(c, data, next);
-	return 0;
+	return clin_list_reply(c, "lab_result", "lab results listed",
+	    q->scope == LAB_SCOPE_PATIENT || q->scope ==
+	    LAB_SCOPE_PATIENT_RELEASED ? q->scope_id : NULL, ids, shown, data,
+	    next);
 }
 
 int

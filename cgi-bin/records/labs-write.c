@@ -38,25 +38,11 @@ struct lab_edit_req {
 	struct jv	 attachment_ids;
 };
 
-/* A code such as LOINC "2345-7": letters, digits and . _ : - only. */
-static const char *
-valid_test_code(const char *s, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' ||
-		    s[i] == ':' || s[i] == '-'))
-			return "must be letters, digits and . _ : - only";
-	return NULL;
-}
-
 #define F(n)	offsetof(struct lab_edit_req, n)
 /* The content of a result; req is JF_REQUIRED when creating. */
 #define LAB_CONTENT(req) \
 	{ "test_code", JF_STRING, JF_NULLABLE, F(test_code), 1, 32, \
-	  valid_test_code, NULL, NULL, 0 }, \
+	  clin_valid_code, NULL, NULL, 0 }, \
 	{ "test_name", JF_STRING, req, F(test_name), 1, 200, valid_name, \
 	  NULL, NULL, 0 }, \
 	{ "result_value", JF_STRING, (req) | JF_MULTILINE, F(result_value), 1, \

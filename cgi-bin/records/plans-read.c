@@ -115,26 +115,22 @@ list_reply(struct ctx *c, const struct plan_query *q, struct plan_rec *rows,
 
 	shown = n > (size_t)q->limit ? (size_t)q->limit : n;
 	ids = arena_alloc(c->arena, (shown + 1) * sizeof(*ids));
-	for (i = 0; i < shown; i++) {
-		if (plan_open(c, &rows[i]) == -1)
-			return -1;
-		ids[i] = rows[i].id;
-	}
-	if (audit_append_read(c, "treatment_plan", ids, shown,
-	    q->scope == PLAN_SCOPE_PATIENT || q->scope ==
-	    PLAN_SCOPE_PATIENT_SHARED ? q->scope_id : NULL,
-	    "treatment plans listed") != DB_OK) {
-		problem_unavailable(c);
-		return 0;
-	}
 	data = json_object_new_array();
-	for (i = 0; i < shown; i++)
+	for (i = 0; i < shown; i++) {
+		if (plan_open(c, &rows[i]) == -1) {
+			json_object_put(data);
+			return -1;
+		}
+		ids[i] = rows[i].id;
 		json_object_array_add(data, plan_view(&rows[i]));
+	}
 	if (n > shown)
 		next = clin_cursor_next(c, rows[shown - 1].created_at,
 		    rows[shown - 1].id);
-	page_reply(c, data, next);
-	return 0;
+	return clin_list_reply(c, "treatment_plan", "treatment plans listed",
+	    q->scope == PLAN_SCOPE_PATIENT || q->scope ==
+	    PLAN_SCOPE_PATIENT_SHARED ? q->scope_id : NULL, ids, shown, data,
+	    next);
 }
 
 int

@@ -329,16 +329,7 @@ t4=$(sql "SELECT DATE_FORMAT(published_at, '%Y-%m-%dT%H:%i:%s.%fZ') FROM lab_res
 as "$PAT_TOK" GET "/api/v1/lab-results?from=$t3&to=$t4"
 is "$(jq -r '[.data[].id] | join(" ")' <<<"$BODY")" "${REL[2]}" "from is inclusive, to exclusive"
 # pages of two, the whole list, each id once
-ids= cur= pages=0
-while :; do
-	as "$PROV_TOK" GET "/api/v1/lab-results?patient_id=$PAT_ID&limit=2${cur:+&cursor=$cur}"
-	[[ $STATUS == 200 ]] || break
-	ids+=" $(jq -r '[.data[].id] | join(" ")' <<<"$BODY")"
-	pages=$((pages + 1))
-	cur=$(jq -r '.next_cursor // empty' <<<"$BODY")
-	[[ -n $cur && $pages -lt 20 ]] || break
-done
-is "${ids# }" "$all" "pages of two add up to the whole list, in order"
+is "$(all_pages "/api/v1/lab-results?patient_id=$PAT_ID" "$PROV_TOK")" "$all" "pages of two add up to the whole list, in order"
 before=$(clin_counts)
 for q in "status=done status" "test_code=a%20b test_code" "from=yesterday from" "to=2026-13-01 to" \
 	"patient_id=nope patient_id" "limit=0 limit" "limit=101 limit" "cursor=Zm9v cursor"; do
@@ -368,22 +359,12 @@ is "$STATUS" 404 "and their results with it"
 sql "INSERT INTO care_team (patient_id, provider_id, added_at) VALUES ('$PAT_ID', '$PROV2_ID', NOW(6))"
 
 # --- concurrency: one result, many commands at once ---
-race() { # N METHOD PATH BODY -> "STATUSxCOUNT ..." sorted
-	local n=$1 i
-	rm -f "$T_TMP"/race.*
-	for ((i = 1; i <= n; i++)); do
-		curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 -X "$2" -H "Authorization: Bearer $PROV_TOK" \
-			-H 'Content-Type: application/json' ${4:+--data-binary "$4"} "$BASE$3" >"$T_TMP/race.$i" &
-	done
-	wait
-	cat "$T_TMP"/race.* | sort | uniq -c | awk '{printf "%sx%s ", $2, $1}'
-}
 LR=$(lab_new "$PROV_TOK")
 before=$(clin_counts)
-is "$(race 8 POST "/api/v1/lab-results/$LR/finalize")" "200x1 409x7 " "eight finalisations at once: one 200, seven 409"
+is "$(race 8 "$PROV_TOK" POST "/api/v1/lab-results/$LR/finalize")" "200x1 409x7 " "eight finalisations at once: one 200, seven 409"
 is "$(clin_delta "$before" "$(clin_counts)")" "audit_log=+1 outbox=+1 events=+2 versions=+1" "one release, one notification"
 before=$(clin_counts)
-is "$(race 6 POST "/api/v1/lab-results/$LR/amend" '{"notes":"again","reason":"concurrent"}')" "200x6 " \
+is "$(race 6 "$PROV_TOK" POST "/api/v1/lab-results/$LR/amend" '{"notes":"again","reason":"concurrent"}')" "200x6 " \
 	"six amendments at once all apply, one after the other"
 is "$(sql "SELECT GROUP_CONCAT(version ORDER BY version) FROM lab_result_versions WHERE lab_result_id = '$LR'")" "1,2,3,4,5,6,7" \
 	"versions 1 to 7, none lost, none twice"
@@ -391,7 +372,7 @@ is "$(lab_sql "$LR")" "amended 7 published" "the result is at version 7"
 is "$(clin_delta "$before" "$(clin_counts)")" "audit_log=+6 outbox=+6 events=+12 versions=+6" "each with its own effects"
 LR2=$(lab_final "$PROV_TOK")
 before=$(clin_counts)
-is "$(race 6 POST "/api/v1/lab-results/$LR2/amend" '{"notes":"once","reason":"racing","version":1}')" "200x1 409x5 " \
+is "$(race 6 "$PROV_TOK" POST "/api/v1/lab-results/$LR2/amend" '{"notes":"once","reason":"racing","version":1}')" "200x1 409x5 " \
 	"six amendments of version 1 at once: one wins, five are 409"
 is "$(clin_delta "$before" "$(clin_counts)")" "audit_log=+1 outbox=+1 events=+2 versions=+1" "one amendment written"
 

@@ -226,16 +226,7 @@ is "$(jq -r '[.data[].status] | unique | join(",")' <<<"$BODY")" "active,draft,e
 	"the care team lists every state"
 all=$(jq -r '[.data[].id] | join(" ")' <<<"$BODY")
 is "$(jq -r '[.data[].created_at] | . == (sort | reverse)' <<<"$BODY")" true "newest first"
-ids= cur= pages=0
-while :; do
-	as "$PROV_TOK" GET "/api/v1/treatment-plans?patient_id=$PAT_ID&limit=2${cur:+&cursor=$cur}"
-	[[ $STATUS == 200 ]] || break
-	ids+=" $(jq -r '[.data[].id] | join(" ")' <<<"$BODY")"
-	pages=$((pages + 1))
-	cur=$(jq -r '.next_cursor // empty' <<<"$BODY")
-	[[ -n $cur && $pages -lt 20 ]] || break
-done
-is "${ids# }" "$all" "pages of two add up to the whole list"
+is "$(all_pages "/api/v1/treatment-plans?patient_id=$PAT_ID" "$PROV_TOK")" "$all" "pages of two add up to the whole list"
 as "$PROV2_TOK" GET "/api/v1/treatment-plans?limit=100"
 is "$(jq -r '[.data[].created_by] | unique | join(" ")' <<<"$BODY")" "$PROV2_ID" "a provider's own list: the plans they wrote"
 as "$STAFF_TOK" GET "/api/v1/treatment-plans?patient_id=$PAT_ID&status=draft"
@@ -259,14 +250,7 @@ done
 # --- concurrent transitions: one wins ---
 P6=$(plan_new "$PROV_TOK" '{"status":"active"}')
 before=$(clin_counts)
-rm -f "$T_TMP"/race.*
-for i in 1 2 3 4 5 6; do
-	curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 -X POST -H "Authorization: Bearer $PROV_TOK" \
-		-H 'Content-Type: application/json' --data-binary '{"status":"on_hold"}' \
-		"$BASE/api/v1/treatment-plans/$P6/status" >"$T_TMP/race.$i" &
-done
-wait
-is "$(cat "$T_TMP"/race.* | sort | uniq -c | awk '{printf "%sx%s ", $2, $1}')" "200x1 409x5 " \
+is "$(race 6 "$PROV_TOK" POST "/api/v1/treatment-plans/$P6/status" '{"status":"on_hold"}')" "200x1 409x5 " \
 	"six holds at once: one 200, five 409"
 is "$(clin_delta "$before" "$(clin_counts)")" "audit_log=+1 events=+1" "one change written"
 is "$(plan_status "$P6")" on_hold "on hold"

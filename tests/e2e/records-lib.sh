@@ -31,23 +31,36 @@ clin_counts() {
 		"$(sql 'SELECT COUNT(*) FROM idempotency_keys')"
 }
 
-# clin_delta BEFORE AFTER: like delta, over the clinical counts too.
-clin_delta() {
-	local -a a b
-	local i out=
-	read -ra a <<<"$1"
-	read -ra b <<<"$2"
-	if ((${#a[@]} != 12 || ${#b[@]} != 12)); then
-		printf 'unusable counts: %s / %s' "$1" "$2"
-		return 0
-	fi
-	for i in "${!a[@]}"; do
-		local n=${a[$i]%%=*} x=${a[$i]#*=} y=${b[$i]#*=}
-		((x == y)) && continue
-		((y > x)) && out+=" $n=+$((y - x))" || out+=" $n=$((y - x))"
+# clin_delta BEFORE AFTER: delta over the clinical counts too.
+clin_delta() { delta "$@"; }
+
+# all_pages PATH TOKEN: the ids of every page of a list (limit=2 pages,
+# following next_cursor), space-separated, in order.
+all_pages() {
+	local ids= cur= pages=0
+	while :; do
+		as "$2" GET "$1&limit=2${cur:+&cursor=$cur}"
+		[[ $STATUS == 200 ]] || break
+		ids+=" $(jq -r '[.data[].id] | join(" ")' <<<"$BODY")"
+		pages=$((pages + 1))
+		cur=$(jq -r '.next_cursor // empty' <<<"$BODY")
+		[[ -n $cur && $pages -lt 50 ]] || break
 	done
-	out=${out# }
-	printf '%s' "${out:-none}"
+	printf '%s' "${ids# }"
+}
+
+# race N TOKEN METHOD PATH [BODY]: N requests at once through nginx;
+# prints their statuses as "200x1 409x7 " (sorted).
+race() {
+	local n=$1 i
+	rm -f "$T_TMP"/race.*
+	for ((i = 1; i <= n; i++)); do
+		curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 -X "$3" \
+			-H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
+			${5:+--data-binary "$5"} "$BASE$4" >"$T_TMP/race.$i" &
+	done
+	wait
+	cat "$T_TMP"/race.* | sort | uniq -c | awk '{printf "%sx%s ", $2, $1}'
 }
 
 # last_audit: "action entity_type entity_id patient_id outcome" of the newest row.
