@@ -11,6 +11,7 @@
 
 #include "lib/audit.h"
 #include "lib/db.h"
+#include "lib/http.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/page.h"
@@ -366,6 +367,54 @@ clin_cursor_next(struct ctx *c, int64_t at, const char *id)
 {
 	return page_cursor(c, arena_printf(c->arena, "%lld|%s", (long long)at,
 	    id));
+}
+
+void
+clin_list_params(struct ctx *c, const char *const *statuses,
+    const char **status, const char **patient)
+{
+	const char	*v;
+	size_t		 i;
+
+	*status = NULL;
+	if ((v = http_query(c->req, "status")) != NULL) {
+		for (i = 0; statuses[i] != NULL && strcmp(statuses[i], v) != 0; i++)
+			;
+		if (statuses[i] == NULL)
+			ctx_error(c, "status", "is not a status of this record");
+		*status = statuses[i];
+	}
+	if ((*patient = http_query(c->req, "patient_id")) != NULL &&
+	    !id_is_valid(*patient))
+		ctx_error(c, "patient_id", "must be an id");
+}
+
+int
+clin_list_scope(struct ctx *c, const struct clin_list_acts *acts,
+    const char *patient, enum clin_scope *scope, const char **scope_id)
+{
+	if (pol_check(&c->actor, acts->list, NULL) != POL_ALLOW) {
+		audit_deny(c, "list", acts->entity_type, NULL, NULL, 0);
+		return -1;
+	}
+	*scope_id = patient;
+	if (c->actor.role == ROLE_PATIENT) {
+		if (patient != NULL && !clin_patient_visible(c, acts->read,
+		    patient, "list", acts->entity_type, NULL, NULL))
+			return -1;
+		*scope = CLIN_SCOPE_PATIENT_VISIBLE;
+		*scope_id = c->actor.user_id;
+	} else if (patient != NULL) {
+		if (!clin_patient_visible(c, acts->read_all, patient, "list",
+		    acts->entity_type, NULL, NULL))
+			return -1;
+		*scope = CLIN_SCOPE_PATIENT;
+	} else if (c->actor.role == ROLE_PROVIDER) {
+		*scope = CLIN_SCOPE_AUTHOR;
+		*scope_id = c->actor.user_id;
+	} else
+		*scope = CLIN_SCOPE_ALL;
+	return 0;
 }
 
 int

@@ -34,6 +34,23 @@ extern const char *const lab_statuses[];
 extern const char *const lab_interpretations[];
 extern const char *const plan_statuses[];
 
+/* Whose records a list shows (each store has one statement per scope). */
+enum clin_scope {
+	CLIN_SCOPE_PATIENT = 0,		/* scope_id is the patient: every record */
+	CLIN_SCOPE_PATIENT_VISIBLE,	/* the patient's own view: released, shared */
+	CLIN_SCOPE_AUTHOR,		/* scope_id ordered or wrote them, still on the team */
+	CLIN_SCOPE_ALL,			/* staff: everyone */
+	CLIN_SCOPE__MAX,
+};
+
+/* What a list of entity_type asks the policy. */
+struct clin_list_acts {
+	const char	*entity_type;
+	enum pol_action	 list;		/* may list at all */
+	enum pol_action	 read;		/* a patient's own visible records */
+	enum pol_action	 read_all;	/* every record of one patient */
+};
+
 /* A sealed value as stored (lib/vault.h); p NULL for SQL NULL. */
 struct sealed {
 	const unsigned char	*p;
@@ -153,6 +170,22 @@ const char *clin_valid_text(const char *, size_t);
 int	clin_cursor(struct ctx *, const char *key, int64_t *at, const char **id);
 /* The cursor after the row (at, id). Arena memory. */
 const char *clin_cursor_next(struct ctx *, int64_t at, const char *id);
+/*
+ * The common query parameters of a list: status (one of the
+ * NULL-terminated statuses) and patient_id; errors are recorded with
+ * ctx_error (the caller replies).
+ */
+void	clin_list_params(struct ctx *, const char *const *statuses,
+	    const char **status, const char **patient);
+/*
+ * Whose records a list shows: a patient their own visible ones; a
+ * provider one patient of their care team (patient set) or what they
+ * authored; staff anyone's or one patient's. On a denial the audit row
+ * is written and the reply set (403, or 404 for a patient the actor may
+ * not see). 0, or -1 answered.
+ */
+int	clin_list_scope(struct ctx *, const struct clin_list_acts *,
+	    const char *patient, enum clin_scope *, const char **scope_id);
 /*
  * Answer a list: one audit row for the read of the n ids (entity_type,
  * summary; patient_id whose records they are, NULL if several

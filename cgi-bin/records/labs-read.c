@@ -93,24 +93,20 @@ records_lab_versions(struct ctx *c)
 
 /* ---- the list ---- */
 
+static const struct clin_list_acts lab_list_acts = {
+	"lab_result", POL_LAB_LIST, POL_LAB_READ, POL_LAB_READ_UNRELEASED,
+};
+
 /* Filters from the query into q; 0, or -1 after a 422. */
 static int
 list_params(struct ctx *c, struct lab_query *q, const char **patient)
 {
 	const char	*v;
-	size_t		 i;
 	int64_t		 t;
 
 	q->lo = CLIN_T_MIN;
 	q->hi = CLIN_T_MAX;
-	if ((v = http_query(c->req, "status")) != NULL) {
-		for (i = 0; lab_statuses[i] != NULL &&
-		    strcmp(lab_statuses[i], v) != 0; i++)
-			;
-		if (lab_statuses[i] == NULL)
-			ctx_error(c, "status", "must be preliminary, final, amended, cancelled or entered_in_error");
-		q->status = lab_statuses[i];
-	}
+	clin_list_params(c, lab_statuses, &q->status, patient);
 	if ((v = http_query(c->req, "test_code")) != NULL) {
 		if (*v == '\0' || strlen(v) > 32 ||
 		    clin_valid_code(v, strlen(v)) != NULL)
@@ -129,47 +125,10 @@ list_params(struct ctx *c, struct lab_query *q, const char **patient)
 		else
 			q->hi = t - 1;
 	}
-	if ((*patient = http_query(c->req, "patient_id")) != NULL &&
-	    !id_is_valid(*patient))
-		ctx_error(c, "patient_id", "must be an id");
 	if (c->nerrs > 0) {
 		problem_validation(c);
 		return -1;
 	}
-	return 0;
-}
-
-/*
- * Whose results: a patient their own released ones; a provider one
- * patient of their care team (everything) or, without patient_id, what
- * they ordered; staff anyone. 0, or -1 answered (403, 404).
- */
-static int
-list_scope(struct ctx *c, struct lab_query *q, const char *patient)
-{
-	const char	*me = c->actor.user_id;
-
-	if (pol_check(&c->actor, POL_LAB_LIST, NULL) != POL_ALLOW) {
-		audit_deny(c, "list", "lab_result", NULL, NULL, 0);
-		return -1;
-	}
-	if (c->actor.role == ROLE_PATIENT) {
-		if (patient != NULL && !clin_patient_visible(c, POL_LAB_READ,
-		    patient, "list", "lab_result", NULL, NULL))
-			return -1;
-		q->scope = LAB_SCOPE_PATIENT_RELEASED;
-		q->scope_id = me;
-	} else if (patient != NULL) {
-		if (!clin_patient_visible(c, POL_LAB_READ_UNRELEASED, patient,
-		    "list", "lab_result", NULL, NULL))
-			return -1;
-		q->scope = LAB_SCOPE_PATIENT;
-		q->scope_id = patient;
-	} else if (c->actor.role == ROLE_PROVIDER) {
-		q->scope = LAB_SCOPE_ORDERED_BY;
-		q->scope_id = me;
-	} else
-		q->scope = LAB_SCOPE_ALL;
 	return 0;
 }
 
@@ -212,8 +171,8 @@ list_reply(struct ctx *c, const struct lab_query *q, struct lab_rec *rows,
 		    last->published_at : last->created_at, last->id);
 	}
 	return clin_list_reply(c, "lab_result", "lab results listed",
-	    q->scope == LAB_SCOPE_PATIENT || q->scope ==
-	    LAB_SCOPE_PATIENT_RELEASED ? q->scope_id : NULL, ids, shown, data,
+	    q->scope == CLIN_SCOPE_PATIENT || q->scope ==
+	    CLIN_SCOPE_PATIENT_VISIBLE ? q->scope_id : NULL, ids, shown, data,
 	    next);
 }
 
@@ -229,7 +188,8 @@ records_lab_list(struct ctx *c)
 	memset(&q, 0, sizeof(q));
 	if (list_params(c, &q, &patient) == -1 || page_parse(c, &pg) == -1 ||
 	    list_cursor(c, &q, pg.after) == -1 ||
-	    list_scope(c, &q, patient) == -1)
+	    clin_list_scope(c, &lab_list_acts, patient, &q.scope,
+	    &q.scope_id) == -1)
 		return 0;
 	q.limit = pg.limit;
 	if (store_lab_list(c->db, c->arena, &q, &rows, &n) != DB_OK) {

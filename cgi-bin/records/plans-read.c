@@ -48,62 +48,9 @@ records_plan_get(struct ctx *c)
 	return 0;
 }
 
-/* status and patient_id from the query; 0, or -1 after a 422. */
-static int
-list_params(struct ctx *c, struct plan_query *q, const char **patient)
-{
-	const char	*v;
-	size_t		 i;
-
-	if ((v = http_query(c->req, "status")) != NULL) {
-		for (i = 0; plan_statuses[i] != NULL &&
-		    strcmp(plan_statuses[i], v) != 0; i++)
-			;
-		if (plan_statuses[i] == NULL)
-			ctx_error(c, "status", "must be draft, active, on_hold, completed, revoked or entered_in_error");
-		q->status = plan_statuses[i];
-	}
-	if ((*patient = http_query(c->req, "patient_id")) != NULL &&
-	    !id_is_valid(*patient))
-		ctx_error(c, "patient_id", "must be an id");
-	if (c->nerrs > 0) {
-		problem_validation(c);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Whose plans: a patient their own shared ones; a provider one patient
- * of their care team or, without patient_id, the plans they wrote;
- * staff anyone. 0, or -1 answered.
- */
-static int
-list_scope(struct ctx *c, struct plan_query *q, const char *patient)
-{
-	if (pol_check(&c->actor, POL_PLAN_LIST, NULL) != POL_ALLOW) {
-		audit_deny(c, "list", "treatment_plan", NULL, NULL, 0);
-		return -1;
-	}
-	if (c->actor.role == ROLE_PATIENT) {
-		if (patient != NULL && !clin_patient_visible(c, POL_PLAN_READ,
-		    patient, "list", "treatment_plan", NULL, NULL))
-			return -1;
-		q->scope = PLAN_SCOPE_PATIENT_SHARED;
-		q->scope_id = c->actor.user_id;
-	} else if (patient != NULL) {
-		if (!clin_patient_visible(c, POL_PLAN_READ_UNSHARED, patient,
-		    "list", "treatment_plan", NULL, NULL))
-			return -1;
-		q->scope = PLAN_SCOPE_PATIENT;
-		q->scope_id = patient;
-	} else if (c->actor.role == ROLE_PROVIDER) {
-		q->scope = PLAN_SCOPE_CREATED_BY;
-		q->scope_id = c->actor.user_id;
-	} else
-		q->scope = PLAN_SCOPE_ALL;
-	return 0;
-}
+static const struct clin_list_acts plan_list_acts = {
+	"treatment_plan", POL_PLAN_LIST, POL_PLAN_READ, POL_PLAN_READ_UNSHARED,
+};
 
 static int
 list_reply(struct ctx *c, const struct plan_query *q, struct plan_rec *rows,
@@ -128,8 +75,8 @@ list_reply(struct ctx *c, const struct plan_query *q, struct plan_rec *rows,
 		next = clin_cursor_next(c, rows[shown - 1].created_at,
 		    rows[shown - 1].id);
 	return clin_list_reply(c, "treatment_plan", "treatment plans listed",
-	    q->scope == PLAN_SCOPE_PATIENT || q->scope ==
-	    PLAN_SCOPE_PATIENT_SHARED ? q->scope_id : NULL, ids, shown, data,
+	    q->scope == CLIN_SCOPE_PATIENT || q->scope ==
+	    CLIN_SCOPE_PATIENT_VISIBLE ? q->scope_id : NULL, ids, shown, data,
 	    next);
 }
 
@@ -145,9 +92,15 @@ records_plan_list(struct ctx *c)
 	memset(&q, 0, sizeof(q));
 	q.cur_at = CLIN_T_MAX;
 	q.cur_id = "";
-	if (list_params(c, &q, &patient) == -1 || page_parse(c, &pg) == -1 ||
+	clin_list_params(c, plan_statuses, &q.status, &patient);
+	if (c->nerrs > 0) {
+		problem_validation(c);
+		return 0;
+	}
+	if (page_parse(c, &pg) == -1 ||
 	    clin_cursor(c, pg.after, &q.cur_at, &q.cur_id) == -1 ||
-	    list_scope(c, &q, patient) == -1)
+	    clin_list_scope(c, &plan_list_acts, patient, &q.scope,
+	    &q.scope_id) == -1)
 		return 0;
 	q.limit = pg.limit;
 	if (store_plan_list(c->db, c->arena, &q, &rows, &n) != DB_OK) {

@@ -80,7 +80,7 @@ static const char SQL_LIST_ALL[] =
     "SELECT " LAB_COLS " FROM lab_results l FORCE INDEX (lab_results_listed)"
     " WHERE ? IS NULL" LIST_FILTERS;
 
-static const char *const list_sql[LAB_SCOPE__MAX] = {
+static const char *const list_sql[CLIN_SCOPE__MAX] = {
 	SQL_LIST_PATIENT, SQL_LIST_PATIENT_RELEASED, SQL_LIST_ORDERED_BY,
 	SQL_LIST_ALL,
 };
@@ -241,10 +241,10 @@ store_lab_list(struct db *db, struct arena *a, const struct lab_query *q,
 	int		 rc;
 
 	*n = 0;
-	if ((unsigned)q->scope >= LAB_SCOPE__MAX)
+	if ((unsigned)q->scope >= CLIN_SCOPE__MAX)
 		return DB_ERROR;
 	if ((rc = db_query(db, a, list_sql[q->scope], DB_ARGS(
-	    DB_TEXT(q->scope == LAB_SCOPE_ALL ? NULL : q->scope_id),
+	    DB_TEXT(q->scope == CLIN_SCOPE_ALL ? NULL : q->scope_id),
 	    DB_TEXT(q->status), DB_TEXT(q->status), DB_TEXT(q->test_code),
 	    DB_TEXT(q->test_code), DB_TIME(q->lo), DB_TIME(q->hi),
 	    DB_TIME(q->cur_at), DB_TEXT(q->cur_id), DB_INT(q->limit + 1)),

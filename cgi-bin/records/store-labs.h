@@ -14,18 +14,9 @@
 #include "lib/mem.h"
 #include "cgi-bin/records/clinical.h"
 
-/* Whose results a list shows, and so which index it walks. */
-enum lab_scope {
-	LAB_SCOPE_PATIENT = 0,		/* scope_id is the patient: everything */
-	LAB_SCOPE_PATIENT_RELEASED,	/* scope_id is the patient: final, amended */
-	LAB_SCOPE_ORDERED_BY,		/* scope_id is the provider (on the team) */
-	LAB_SCOPE_ALL,			/* staff: everyone */
-	LAB_SCOPE__MAX,
-};
-
 /* A page of a list, newest listed_at (latest release) first. */
 struct lab_query {
-	enum lab_scope	 scope;
+	enum clin_scope	 scope;		/* AUTHOR: ordered_by */
 	const char	*scope_id;
 	const char	*status;	/* NULL: any */
 	const char	*test_code;	/* NULL: any */

@@ -46,7 +46,7 @@ static const char SQL_LIST_CREATED_BY[] =
 static const char SQL_LIST_ALL[] =
     "SELECT " PLAN_COLS " FROM treatment_plans p WHERE ? IS NULL" LIST_TAIL;
 
-static const char *const list_sql[PLAN_SCOPE__MAX] = {
+static const char *const list_sql[CLIN_SCOPE__MAX] = {
 	SQL_LIST_PATIENT, SQL_LIST_PATIENT_SHARED, SQL_LIST_CREATED_BY,
 	SQL_LIST_ALL,
 };
@@ -128,10 +128,10 @@ store_plan_list(struct db *db, struct arena *a, const struct plan_query *q,
 	int		 rc;
 
 	*n = 0;
-	if ((unsigned)q->scope >= PLAN_SCOPE__MAX)
+	if ((unsigned)q->scope >= CLIN_SCOPE__MAX)
 		return DB_ERROR;
 	if ((rc = db_query(db, a, list_sql[q->scope], DB_ARGS(
-	    DB_TEXT(q->scope == PLAN_SCOPE_ALL ? NULL : q->scope_id),
+	    DB_TEXT(q->scope == CLIN_SCOPE_ALL ? NULL : q->scope_id),
 	    DB_TEXT(q->status), DB_TEXT(q->status), DB_TIME(q->cur_at),
 	    DB_TIME(q->cur_at), DB_TEXT(q->cur_id), DB_INT(q->limit + 1)),
 	    &res)) != DB_OK)

@@ -13,17 +13,9 @@
 #include "lib/mem.h"
 #include "cgi-bin/records/clinical.h"
 
-enum plan_scope {
-	PLAN_SCOPE_PATIENT = 0,		/* scope_id is the patient: every plan */
-	PLAN_SCOPE_PATIENT_SHARED,	/* scope_id is the patient: shared ones */
-	PLAN_SCOPE_CREATED_BY,		/* scope_id wrote them (still on the team) */
-	PLAN_SCOPE_ALL,			/* staff: everyone */
-	PLAN_SCOPE__MAX,
-};
-
 /* A page of a list, newest created_at first. */
 struct plan_query {
-	enum plan_scope	 scope;
+	enum clin_scope	 scope;		/* AUTHOR: created_by */
 	const char	*scope_id;
 	const char	*status;	/* NULL: any */
 	int64_t		 cur_at;	/* keyset: the last row seen, or the maximum */

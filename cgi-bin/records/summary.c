@@ -53,7 +53,7 @@ summary_load(struct ctx *c, const char *id, struct summary *s)
 		return 1;
 	}
 	memset(&lq, 0, sizeof(lq));
-	lq.scope = LAB_SCOPE_PATIENT_RELEASED;
+	lq.scope = CLIN_SCOPE_PATIENT_VISIBLE;
 	lq.scope_id = id;
 	lq.lo = CLIN_T_MIN;
 	lq.hi = CLIN_T_MAX;
@@ -61,7 +61,7 @@ summary_load(struct ctx *c, const char *id, struct summary *s)
 	lq.cur_id = "";
 	lq.limit = CLIN_SUMMARY_LABS - 1;	/* the store reads one more */
 	memset(&pq, 0, sizeof(pq));
-	pq.scope = PLAN_SCOPE_PATIENT;
+	pq.scope = CLIN_SCOPE_PATIENT;
 	pq.scope_id = id;
 	pq.status = "active";
 	pq.cur_at = CLIN_T_MAX;
