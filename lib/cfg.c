@@ -87,6 +87,9 @@ static const struct cfg_key keys[] = {
 	S("attachments.dir", attachments_dir, "/var/lib/concierge/attachments"),
 	L("attachments.purge_hours", attachments_purge_hours, 24, 1, 8760),
 	L("messaging.notify_minutes", messaging_notify_minutes, 15, 0, 10080),
+	/* clinical records */
+	L("records.value_max_chars", records_value_max_chars, 2000, 1, 100000),
+	L("records.text_max_chars", records_text_max_chars, 20000, 1, 200000),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

@@ -74,6 +74,9 @@ struct cfg {
 	char	*attachments_dir;	/* encrypted files, outside the web root */
 	long	 attachments_purge_hours;	/* unattached uploads live this long */
 	long	 messaging_notify_minutes;	/* one mail per recipient and thread */
+	/* clinical records (records worker) */
+	long	 records_value_max_chars;	/* a lab result's result_value */
+	long	 records_text_max_chars;	/* notes, plan details */
 };
 
 /* Defaults for every key. */

@@ -122,6 +122,29 @@ static const struct pol_rule rules[POL__MAX] = {
 	{ POL_ATTACHMENT_UPLOAD, "attachment.upload", P | PR | S, 0, 0, 0, 0 },
 	{ POL_ATTACHMENT_READ_OWN, "attachment.read_own", 0, P | PR | S, 0, 1, 0 },
 	{ POL_MESSAGE_ATTACHMENT_READ, "message.attachment_read", 0, P | S, PR, 1, 0 },
+	/*
+	 * Clinical records (issue 9). The contract's "care-team provider,
+	 * staff (patient: own, released only)": a patient sees their own
+	 * lab results once final or amended and their treatment plans once
+	 * shared (never a draft, never one entered in error), and anything
+	 * else of theirs is 404 to them, as if it did not exist. Staff
+	 * record and release lab results; only care-team providers write
+	 * treatment plans. Admins and auditors hold no clinical rights
+	 * (they manage accounts and read the audit trail). Lists are open
+	 * to the roles that can hold records and scoped by the handler.
+	 * Writes are asked after the matching read, so who may not even
+	 * see the record gets 404 and who may see it but not change it 403.
+	 */
+	{ POL_LAB_LIST, "lab_result.list", P | PR | S, 0, 0, 0, 0 },
+	{ POL_LAB_READ, "lab_result.read", S, P, PR, 1, 0 },
+	{ POL_LAB_READ_UNRELEASED, "lab_result.read_unreleased", S, 0, PR, 1, 0 },
+	{ POL_LAB_WRITE, "lab_result.write", S, 0, PR, 0, 0 },
+	{ POL_LAB_HISTORY, "lab_result.history", S, 0, PR, 1, 0 },
+	{ POL_PLAN_LIST, "treatment_plan.list", P | PR | S, 0, 0, 0, 0 },
+	{ POL_PLAN_READ, "treatment_plan.read", S, P, PR, 1, 0 },
+	{ POL_PLAN_READ_UNSHARED, "treatment_plan.read_unshared", S, 0, PR, 1, 0 },
+	{ POL_PLAN_WRITE, "treatment_plan.write", 0, 0, PR, 0, 0 },
+	{ POL_PATIENT_SUMMARY, "patient.summary", S, P, PR, 1, 0 },
 };
 
 enum pol_decision

@@ -82,6 +82,17 @@ enum pol_action {
 	POL_ATTACHMENT_UPLOAD,
 	POL_ATTACHMENT_READ_OWN,	/* an unattached upload */
 	POL_MESSAGE_ATTACHMENT_READ,	/* a file linked to a message */
+	/* clinical records (issue 9): lab results, treatment plans, dashboard */
+	POL_LAB_LIST,
+	POL_LAB_READ,			/* a released (final, amended) result */
+	POL_LAB_READ_UNRELEASED,	/* preliminary, cancelled, entered in error */
+	POL_LAB_WRITE,
+	POL_LAB_HISTORY,		/* every version, not only the latest */
+	POL_PLAN_LIST,
+	POL_PLAN_READ,			/* active, on hold, completed, revoked */
+	POL_PLAN_READ_UNSHARED,		/* a draft, or one entered in error */
+	POL_PLAN_WRITE,
+	POL_PATIENT_SUMMARY,
 	POL__MAX,
 };
 

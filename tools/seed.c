@@ -202,6 +202,12 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	printf("concierge-seed: demo thread %s\n", r == 0 ? "created" : "present");
+	if ((r = seed_records(db, &a, &cfg)) == -1) {
+		fprintf(stderr, "concierge-seed: demo clinical records failed\n");
+		goto out;
+	}
+	printf("concierge-seed: demo clinical records %s\n", r == 0 ? "created" :
+	    "present");
 	rc = 0;
 out:
 	db_close(db);

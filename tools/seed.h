@@ -13,4 +13,12 @@
  */
 int	seed_messaging(struct db *, struct arena *, const struct cfg *);
 
+/*
+ * patient1's clinical record: provider1 on their care team, three lab
+ * results (one preliminary, one final, one amended with its two
+ * versions) and one active treatment plan, unless they exist. 0, 1 if
+ * they existed, or -1.
+ */
+int	seed_records(struct db *, struct arena *, const struct cfg *);
+
 #endif

@@ -43,8 +43,8 @@ static const struct json_field patient_patch_fields[] = {
 };
 #undef F
 
-static struct json_object *
-patient_json(const struct patient_rec *r)
+struct json_object *
+records_patient_json(const struct patient_rec *r)
 {
 	struct json_object	*o = json_object_new_object();
 
@@ -105,7 +105,7 @@ search_reply(struct ctx *c, const struct patient_rec *rows, size_t n,
 	}
 	data = json_object_new_array();
 	for (i = 0; i < shown; i++)
-		json_object_array_add(data, patient_json(&rows[i]));
+		json_object_array_add(data, records_patient_json(&rows[i]));
 	if (n > shown)
 		next = records_page_next(c, rows[shown - 1].id,
 		    rows[shown - 1].full_name);
@@ -173,7 +173,7 @@ records_patient_get(struct ctx *c)
 		problem_unavailable(c);
 		return 0;
 	}
-	json_reply(c, 200, patient_json(&r));
+	json_reply(c, 200, records_patient_json(&r));
 	return 0;
 }
 
@@ -322,6 +322,6 @@ records_patient_patch(struct ctx *c)
 		problem_unavailable(c);
 		return 0;
 	}
-	json_reply(c, 200, patient_json(&t.now));
+	json_reply(c, 200, records_patient_json(&t.now));
 	return 0;
 }

@@ -60,6 +60,10 @@ struct json_object *records_ids_meta(const char *key, const char *const *ids,
 /* {"fields":[names...]} for update audit rows (never values). New object. */
 struct json_object *records_fields_meta(const char *const *names, size_t n);
 
+struct patient_rec;
+/* A patient's profile as every records route shows it (new object). */
+struct json_object *records_patient_json(const struct patient_rec *);
+
 /* Handlers: each parses, checks policy, acts and replies; 0 or -1 (500). */
 int	records_providers_list(struct ctx *);
 int	records_provider_get(struct ctx *);
@@ -70,5 +74,21 @@ int	records_patient_patch(struct ctx *);
 int	records_care_team_list(struct ctx *);
 int	records_care_team_add(struct ctx *);
 int	records_care_team_remove(struct ctx *);
+/* Clinical records (labs-*.c, plans-*.c, summary.c). */
+int	records_lab_list(struct ctx *);
+int	records_lab_create(struct ctx *);
+int	records_lab_get(struct ctx *);
+int	records_lab_patch(struct ctx *);
+int	records_lab_finalize(struct ctx *);
+int	records_lab_amend(struct ctx *);
+int	records_lab_status(struct ctx *);
+int	records_lab_versions(struct ctx *);
+int	records_lab_attachment(struct ctx *);
+int	records_plan_list(struct ctx *);
+int	records_plan_create(struct ctx *);
+int	records_plan_get(struct ctx *);
+int	records_plan_patch(struct ctx *);
+int	records_plan_status(struct ctx *);
+int	records_patient_summary(struct ctx *);
 
 #endif

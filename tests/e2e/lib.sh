@@ -272,13 +272,14 @@ counts() {
 }
 
 # delta BEFORE AFTER: the tables whose counts changed between two `counts`
-# lines, as "users=+1 audit_log=+1" (in counts' order), or "none".
+# lines, as "users=+1 audit_log=+1" (in counts' order), or "none". Lines
+# that add more "name=N" words (an area's own tables) work alike.
 delta() {
 	local -a a b
 	local i out=
 	read -ra a <<<"$1"
 	read -ra b <<<"$2"
-	if ((${#a[@]} != 8 || ${#b[@]} != 8)); then
+	if ((${#a[@]} < 8 || ${#a[@]} != ${#b[@]})); then
 		printf 'unusable counts: %s / %s' "$1" "$2"
 		return 0
 	fi

@@ -388,6 +388,52 @@ t_pol_messaging(void **state)
 	assert_string_equal(pol_action_name(POL_MESSAGE_POST), "message.post");
 }
 
+static void
+t_pol_clinical(void **state)
+{
+	(void)state;
+	/* A patient sees their own released results and shared plans, nothing else (404). */
+	assert_int_equal(chk(ROLE_PATIENT, POL_LAB_READ, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_LAB_READ, &none), POL_HIDE);
+	assert_int_equal(chk(ROLE_PATIENT, POL_LAB_READ_UNRELEASED, &self), POL_HIDE);
+	assert_int_equal(chk(ROLE_PATIENT, POL_LAB_HISTORY, &self), POL_HIDE);
+	assert_int_equal(chk(ROLE_PATIENT, POL_PLAN_READ, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_PLAN_READ_UNSHARED, &self), POL_HIDE);
+	assert_int_equal(chk(ROLE_PATIENT, POL_PATIENT_SUMMARY, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_PATIENT_SUMMARY, &none), POL_HIDE);
+	/* Seeing is not writing: 403 after a read that passed. */
+	assert_int_equal(chk(ROLE_PATIENT, POL_LAB_WRITE, &self), POL_DENY);
+	assert_int_equal(chk(ROLE_PATIENT, POL_PLAN_WRITE, &self), POL_DENY);
+	/* The care team: everything of the patient; off it, nothing. */
+	assert_int_equal(chk(ROLE_PROVIDER, POL_LAB_READ_UNRELEASED, &team), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_LAB_WRITE, &team), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_LAB_HISTORY, &team), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_PLAN_WRITE, &team), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_LAB_READ, &none), POL_HIDE);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_PLAN_READ_UNSHARED, &none), POL_HIDE);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_LAB_WRITE, &none), POL_DENY);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_PATIENT_SUMMARY, &none), POL_HIDE);
+	/* Staff record results and read plans; only providers write plans. */
+	assert_int_equal(chk(ROLE_STAFF, POL_LAB_WRITE, &none), POL_ALLOW);
+	assert_int_equal(chk(ROLE_STAFF, POL_LAB_READ_UNRELEASED, &none), POL_ALLOW);
+	assert_int_equal(chk(ROLE_STAFF, POL_PLAN_READ_UNSHARED, &none), POL_ALLOW);
+	assert_int_equal(chk(ROLE_STAFF, POL_PLAN_WRITE, &none), POL_DENY);
+	assert_int_equal(chk(ROLE_STAFF, POL_PATIENT_SUMMARY, &none), POL_ALLOW);
+	/* Admins and auditors hold no clinical rights. */
+	assert_int_equal(chk(ROLE_ADMIN, POL_LAB_LIST, NULL), POL_DENY);
+	assert_int_equal(chk(ROLE_ADMIN, POL_LAB_READ, &both), POL_HIDE);
+	assert_int_equal(chk(ROLE_ADMIN, POL_PATIENT_SUMMARY, &both), POL_HIDE);
+	assert_int_equal(chk(ROLE_AUDITOR, POL_PLAN_LIST, NULL), POL_DENY);
+	assert_int_equal(chk(ROLE_AUDITOR, POL_LAB_READ, &both), POL_HIDE);
+	/* An unverified provider, even on the team, holds none either. */
+	assert_int_equal(chk_unverified(POL_LAB_READ, &team), POL_HIDE);
+	assert_int_equal(chk_unverified(POL_LAB_WRITE, &team), POL_DENY);
+	assert_int_equal(chk_unverified(POL_LAB_LIST, NULL), POL_DENY);
+	assert_int_equal(chk_unverified(POL_PATIENT_SUMMARY, &team), POL_HIDE);
+	assert_string_equal(pol_action_name(POL_LAB_WRITE), "lab_result.write");
+	assert_string_equal(pol_action_name(POL_PATIENT_SUMMARY), "patient.summary");
+}
+
 int
 main(void)
 {
@@ -410,6 +456,7 @@ main(void)
 		cmocka_unit_test(t_pol_unverified_provider),
 		cmocka_unit_test(t_pol_signed_out_bad),
 		cmocka_unit_test(t_pol_messaging),
+		cmocka_unit_test(t_pol_clinical),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
