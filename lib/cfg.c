@@ -58,6 +58,25 @@ static const struct cfg_key keys[] = {
 	S("dev.clock_offset_file", dev_clock_offset_file, NULL),
 	L("appointments.min_notice_minutes", appt_min_notice_minutes, 60, 0, 100000),
 	L("appointments.cancel_window_hours", appt_cancel_window_hours, 24, 0, 720),
+	/* notify: concierge-notify */
+	S("notify.smtp_url", notify_smtp_url, "smtp://127.0.0.1:25"),
+	S("notify.smtp_user", notify_smtp_user, NULL),
+	SECRET("notify.smtp_password", notify_smtp_password),
+	S("notify.mail_from", notify_mail_from, NULL),
+	S("notify.from_name", notify_from_name, "Concierge"),
+	S("notify.portal_url", notify_portal_url, NULL),
+	S("notify.sms_url", notify_sms_url, NULL),
+	S("notify.sms_user", notify_sms_user, NULL),
+	SECRET("notify.sms_password", notify_sms_password),
+	S("notify.sms_from", notify_sms_from, NULL),
+	L("notify.connect_timeout_seconds", notify_connect_timeout_seconds, 10, 1, 300),
+	L("notify.timeout_seconds", notify_timeout_seconds, 30, 1, 600),
+	L("notify.max_attempts", notify_max_attempts, 8, 1, 100),
+	L("notify.backoff_seconds", notify_backoff_seconds, 30, 1, 86400),
+	L("notify.backoff_max_seconds", notify_backoff_max_seconds, 3600, 1, 604800),
+	L("notify.lease_seconds", notify_lease_seconds, 300, 10, 86400),
+	L("notify.batch", notify_batch, 20, 1, 1000),
+	L("notify.poll_ms", notify_poll_ms, 1000, 10, 60000),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
