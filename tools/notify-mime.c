@@ -147,27 +147,27 @@ mime_encode_qp(const char *s, struct buf *out)
 	return 0;
 }
 
-/* From: "Name" <addr>, the name quoted or encoded. */
+/* From: "Name" <addr>: a quoted string, or encoded words for UTF-8. */
 static int
 add_from(const struct mime_mail *m, struct buf *out)
 {
 	const char	*s;
-	int		 quotable = is_plain(m->from_name);
 
-	for (s = m->from_name; quotable && *s != '\0'; s++)
-		if (*s == '"' || *s == '\\')
-			quotable = 0;
 	if (buf_adds(out, "From: ") == -1)
 		return -1;
-	if (quotable) {
-		if (buf_addf(out, "\"%s\"", m->from_name) == -1)
+	if (!is_plain(m->from_name)) {
+		/* Encoded words fill their lines: the address goes on its own. */
+		if (mime_encode_words(m->from_name, out) == -1)
 			return -1;
-		return buf_addf(out, " <%s>\r\n", m->from_addr);
+		return buf_addf(out, "\r\n <%s>\r\n", m->from_addr);
 	}
-	/* Encoded words fill their lines: the address goes on its own. */
-	if (mime_encode_words(m->from_name, out) == -1)
+	if (buf_adds(out, "\"") == -1)
 		return -1;
-	return buf_addf(out, "\r\n <%s>\r\n", m->from_addr);
+	for (s = m->from_name; *s != '\0'; s++)
+		if (((*s == '"' || *s == '\\') && buf_adds(out, "\\") == -1) ||
+		    buf_add(out, s, 1) == -1)
+			return -1;
+	return buf_addf(out, "\" <%s>\r\n", m->from_addr);
 }
 
 int

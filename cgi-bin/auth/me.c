@@ -11,12 +11,14 @@
 #include "lib/user-view.h"
 #include "lib/valid.h"
 #include "cgi-bin/auth/auth.h"
+#include "cgi-bin/auth/me-prefs.h"
 
 struct auth_me_patch_req {
 	struct jv	 full_name;
 	struct jv	 phone;
 	struct jv	 email;
 	struct jv	 current_password;
+	struct jv	 notification_preferences;
 };
 
 #define F(n)	offsetof(struct auth_me_patch_req, n)
@@ -25,6 +27,7 @@ static const struct json_field me_patch_fields[] = {
 	{ "phone", JF_STRING, JF_NULLABLE, F(phone), 1, 16, valid_phone, NULL, NULL, 0 },
 	{ "email", JF_STRING, 0, F(email), 3, 254, valid_email, NULL, NULL, 0 },
 	{ "current_password", JF_STRING, 0, F(current_password), 1, 1024, NULL, NULL, NULL, 0 },
+	ME_PREFS_FIELD(F(notification_preferences)),
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 #undef F
@@ -65,6 +68,9 @@ me_reply(struct ctx *c)
 	}
 	jset(o, "user", user_view(&u));
 	jset(o, "profile", profile);
+	profile = NULL;
+	if (me_prefs_add(c, o, u.id) == -1)
+		goto fail;
 	json_reply(c, 200, o);
 	return 0;
 fail:
@@ -92,6 +98,9 @@ changed_fields(const struct auth_me_patch_req *r)
 		json_object_array_add(a, json_object_new_string("phone"));
 	if (r->email.is_set)
 		json_object_array_add(a, json_object_new_string("email"));
+	if (r->notification_preferences.is_set)
+		json_object_array_add(a,
+		    json_object_new_string("notification_preferences"));
 	jset(meta, "fields", a);
 	return meta;
 }
@@ -143,9 +152,16 @@ auth_me_patch(struct ctx *c)
 	if ((rc = db_begin(c->db)) == DB_OK &&
 	    (rc = store_user_update_profile(c->db, c->arena, u.id,
 	    r.full_name.s, r.phone.is_set, r.phone.s, r.email.s,
-	    utc_now(), NULL)) == DB_OK && (rc = audit_append(c, &e)) == DB_OK)
+	    utc_now(), NULL)) == DB_OK && (rc = me_prefs_apply(c,
+	    &r.notification_preferences, u.id)) == DB_OK &&
+	    (rc = audit_append(c, &e)) == DB_OK)
 		rc = db_commit(c->db);
 	json_object_put(e.metadata);
+	if (rc == ME_PREFS_INVALID) {
+		db_rollback(c->db);
+		problem_validation(c);
+		return 0;
+	}
 	if (rc != DB_OK) {
 		account_write_failed(c, rc);
 		return 0;
