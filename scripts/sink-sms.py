@@ -11,8 +11,9 @@ takes: To, From (or MessagingServiceSid), Body, with HTTP basic auth.
 
 Every request is one JSON line in --log: {"status", "path", "user",
 "form", "idempotency_key"}; status 201 means accepted. --control FILE:
-the first line of FILE ("500", "429 30" = status and Retry-After, "400")
-is taken out and answered instead of 201. --auth: other credentials get
+the first line of FILE for this request ("500", "429 30" = status and
+Retry-After, "400"; "500 to=+15551234567" only for that number) is taken
+out and answered instead of 201. --auth: other credentials get
 401. --port 0 (the default) binds a free port, written to --port-file.
 """
 import argparse
@@ -30,22 +31,26 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 LOCK = threading.Lock()
 
 
-def take_control(path):
-    """(status, retry_after) from the first line of the control file, removed."""
+def take_control(path, to):
+    """(status, retry_after) from the first control line for a request to
+    number to, removed from the file."""
     if not path or not os.path.exists(path):
         return None
     with open(path) as f:
         lines = f.read().splitlines()
-    if not lines:
-        return None
-    parts = lines[0].split()
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("".join(l + "\n" for l in lines[1:]))
-    os.replace(tmp, path)
-    if not parts or not parts[0].isdigit():
-        return None
-    return int(parts[0]), (parts[1] if len(parts) > 1 else None)
+    for i, line in enumerate(lines):
+        parts = line.split()
+        target = [p[3:] for p in parts if p.startswith("to=")]
+        parts = [p for p in parts if not p.startswith("to=")]
+        if not parts or not parts[0].isdigit() or (target and target[0] != to):
+            continue
+        del lines[i]
+        tmp = path + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("".join(l + "\n" for l in lines))
+        os.replace(tmp, path)
+        return int(parts[0]), (parts[1] if len(parts) > 1 else None)
+    return None
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -81,7 +86,7 @@ class Handler(BaseHTTPRequestHandler):
             if args.auth and [user, password] != args.auth.split(":", 1):
                 status, retry = 401, None
             else:
-                ctl = take_control(args.control)
+                ctl = take_control(args.control, form.get("To"))
                 status, retry = ctl if ctl else (201, None)
             entry = {"status": status, "path": self.path, "user": user,
                      "form": form,

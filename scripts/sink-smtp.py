@@ -14,7 +14,8 @@ Each accepted message is DIR/NNNNNNNN.eml (the bytes as received) and a
 line "NNNNNNNN.eml <mail-from> <rcpt>..." in DIR/index. --port 0 (the
 default) binds a free port; the port is written to --port-file once the
 server listens. --control FILE: before answering RCPT or DATA, the first
-line of FILE naming that stage ("rcpt 450", "data 550") is taken out and
+line of FILE naming that stage ("rcpt 450", "data 550", optionally with
+the recipient it is for: "rcpt 450 pat@example.test") is taken out and
 its code answered instead. --delay-ms: wait that long after storing a
 message before answering 250 (a sender killed meanwhile has delivered a
 message it never saw accepted). --gate N: hold every DATA answer until N
@@ -31,15 +32,17 @@ import sys
 from aiosmtpd.smtp import SMTP, AuthResult
 
 
-def take_control(path, stage):
-    """The code of the first control line for stage, removed from the file."""
+def take_control(path, stage, rcpts):
+    """The code of the first control line for stage (and one of rcpts, if
+    the line names a recipient), removed from the file."""
     if not path or not os.path.exists(path):
         return None
     with open(path) as f:
         lines = f.read().splitlines()
     for i, line in enumerate(lines):
         parts = line.split()
-        if len(parts) == 2 and parts[0] == stage and parts[1].isdigit():
+        if (len(parts) in (2, 3) and parts[0] == stage and parts[1].isdigit()
+                and (len(parts) == 2 or parts[2] in rcpts)):
             del lines[i]
             tmp = path + ".tmp"
             with open(tmp, "w") as f:
@@ -69,14 +72,14 @@ class Sink:
         return responses
 
     async def handle_RCPT(self, server, session, envelope, address, options):
-        code = take_control(self.args.control, "rcpt")
+        code = take_control(self.args.control, "rcpt", [address])
         if code is not None:
             return "%d sink told to refuse this recipient" % code
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        code = take_control(self.args.control, "data")
+        code = take_control(self.args.control, "data", envelope.rcpt_tos)
         if code is not None:
             return "%d sink told to refuse this message" % code
         self.seq += 1

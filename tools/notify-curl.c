@@ -137,12 +137,25 @@ result_set(struct send_result *r, enum send_class cls, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* libcurl's message without its line end, or its text for rc. */
+static void
+errbuf_tidy(struct notify_curl *k, CURLcode rc)
+{
+	size_t	 n = strlen(k->errbuf);
+
+	while (n > 0 && (k->errbuf[n - 1] == '\n' || k->errbuf[n - 1] == '\r' ||
+	    k->errbuf[n - 1] == ' '))
+		k->errbuf[--n] = '\0';
+	if (n == 0)
+		snprintf(k->errbuf, sizeof(k->errbuf), "%s", curl_easy_strerror(rc));
+}
+
 /* Failures before any reply: connection, TLS, timeouts. All temporary. */
 static void
 transport_failure(struct notify_curl *k, CURLcode rc, struct send_result *r)
 {
-	result_set(r, SEND_TEMP, "%s%s%s", curl_easy_strerror(rc),
-	    k->errbuf[0] != '\0' ? ": " : "", k->errbuf);
+	errbuf_tidy(k, rc);
+	result_set(r, SEND_TEMP, "%s", k->errbuf);
 }
 
 static size_t
@@ -194,6 +207,7 @@ notify_smtp_send(struct notify_curl *k, const char *to, const struct buf *msg,
 	curl_slist_free_all(rcpt);
 	if (rc == CURLE_OK)
 		return;
+	errbuf_tidy(k, rc);
 	if (code == 530 || code == 534 || code == 535 || rc == CURLE_LOGIN_DENIED) {
 		log_errx("notify: the SMTP server refuses our login (check "
 		    "notify.smtp_user and notify.smtp_password)");

@@ -158,10 +158,11 @@ nuser() {
 	email=$id@notify.test
 	sql "INSERT INTO users (id, email, email_norm, role, password_hash, full_name,
 		phone, created_at, updated_at) VALUES ('$id', '$email', '$email', '$role', 'x',
-		'Notify Test', $([[ -n $phone ]] && echo "'$phone'" || echo NULL), NOW(6), NOW(6));
+		'Notify Test', $([[ -n $phone ]] && echo "'$phone'" || echo NULL), UTC_TIMESTAMP(6),
+		UTC_TIMESTAMP(6));
 	    INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at,
-		expires_at) VALUES ('$id', '$id', UNHEX(SHA2('$tok', 256)), NOW(6),
-		NOW(6), NOW(6) + INTERVAL 2 DAY);" || bail "cannot create a $role"
+		expires_at) VALUES ('$id', '$id', UNHEX(SHA2('$tok', 256)), UTC_TIMESTAMP(6),
+		UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) + INTERVAL 3 DAY);" || bail "cannot create a $role"
 	case $role in
 	patient) sql "INSERT INTO patient_profiles (user_id, medical_record_number)
 		VALUES ('$id', 'MRN${id:0:9}')" ;;
@@ -176,7 +177,7 @@ nuser() {
 enqueue() {
 	local payload=${4:-} due=${5:-}
 	[[ -n $payload ]] && payload=$(sql_str "$payload") || payload=NULL
-	[[ -n $due ]] || due="NOW(6) + INTERVAL $(clock_offset) SECOND"
+	[[ -n $due ]] || due="UTC_TIMESTAMP(6) + INTERVAL $(clock_offset) SECOND"
 	sql "INSERT INTO outbox (channel, recipient_user_id, template, payload, due_at,
 		created_at) VALUES ('$2', '$1', '$3', $payload, $due, $due);
 	    SELECT LAST_INSERT_ID()"
@@ -187,6 +188,11 @@ clock_offset() {
 	local v
 	v=$(cat "$ROOT/var/clock-offset" 2>/dev/null)
 	[[ $v =~ ^-?[0-9]+$ ]] && echo "$v" || echo 0
+}
+
+# usec_of ID COLUMN: a time column of a row in microseconds since the epoch.
+usec_of() {
+	sql "SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', $2) FROM outbox WHERE id = $1"
 }
 
 row() {
