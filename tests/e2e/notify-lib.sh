@@ -19,6 +19,7 @@
 #   nuser ROLE [PHONE]              a fresh user (made in SQL); "ID TOKEN EMAIL"
 #   enqueue USER CHANNEL TEMPLATE [PAYLOAD [DUE_SQL]]   an outbox row; its id
 #   row ID                          "status attempts last_error" of a row
+#   has GOT TEXT NAME               TAP: GOT contains TEXT
 #   mails DIR                       one JSON line per message in DIR (parsed
 #                                   by Python's email package)
 #   mails_to DIR ADDRESS            the same, only those to ADDRESS
@@ -193,6 +194,18 @@ clock_offset() {
 # usec_of ID COLUMN: a time column of a row in microseconds since the epoch.
 usec_of() {
 	sql "SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', $2) FROM outbox WHERE id = $1"
+}
+
+# has GOT TEXT NAME: GOT contains TEXT (no pattern characters).
+has() {
+	if [[ $1 == *"$2"* ]]; then
+		ok 0 "$3"
+		return 0
+	fi
+	ok 1 "$3"
+	diag "     got: $(t_show "$1")"
+	diag "    want: ...$2..."
+	return 1
 }
 
 row() {
