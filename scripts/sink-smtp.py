@@ -7,7 +7,7 @@ python3-aiosmtpd) on 127.0.0.1, so libcurl talks real SMTP to it:
 EHLO, optional AUTH and STARTTLS (or implicit TLS), MAIL, RCPT, DATA.
 
   sink-smtp.py --dir DIR [--port N] [--port-file FILE] [--control FILE]
-               [--delay-ms N] [--gate N] [--max-files N] [--auth USER:PASS]
+               [--delay-ms N] [--gate N] [--max-files N] [--discard] [--auth USER:PASS]
                [--tls-cert PEM --tls-key PEM [--smtps]]
 
 Each accepted message is DIR/NNNNNNNN.eml (the bytes as received) and a
@@ -20,7 +20,8 @@ its code answered instead. --delay-ms: wait that long after storing a
 message before answering 250 (a sender killed meanwhile has delivered a
 message it never saw accepted). --gate N: hold every DATA answer until N
 sessions have said EHLO (so N senders are known to run at once).
---max-files: keep only the newest N messages. SIGTERM stops it.
+--max-files: keep only the newest N messages. --discard: keep nothing, only
+count (DIR/count, written at exit; for the bench). SIGTERM stops it.
 """
 import argparse
 import asyncio
@@ -83,6 +84,8 @@ class Sink:
         if code is not None:
             return "%d sink told to refuse this message" % code
         self.seq += 1
+        if self.args.discard:
+            return "250 Message accepted"
         name = "%08d.eml" % self.seq
         tmp = os.path.join(self.dir, "." + name + ".tmp")
         with open(tmp, "wb") as f:
@@ -125,6 +128,7 @@ def main():
     p.add_argument("--delay-ms", type=int, default=0)
     p.add_argument("--gate", type=int, default=0)
     p.add_argument("--max-files", type=int, default=0)
+    p.add_argument("--discard", action="store_true")
     p.add_argument("--auth")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
@@ -161,6 +165,9 @@ def main():
         loop.add_signal_handler(sig, loop.stop)
     loop.run_forever()
     server.close()
+    if args.discard:
+        with open(os.path.join(args.dir, "count"), "w") as f:
+            f.write("%d\n" % sink.seq)
     return 0
 
 
