@@ -34,10 +34,10 @@ sent_ids() { sed -n 's/.*msg="notify: outbox \([0-9]*\) email sent".*/\1/p' "$1"
 read -r U1 _ E1 <<<"$(nuser patient)"
 sink_smtp crash --delay-ms 300
 C=$T_TMP/crash.conf
-notify_conf "$C" "notify.smtp_url=smtp://127.0.0.1:$SMTP_PORT" "notify.batch=20" \
-	"notify.lease_seconds=30" "log.level=debug"
+notify_conf "$C" "notify.smtp_url=smtp://127.0.0.1:$SMTP_PORT" "notify.batch=30" \
+	"notify.lease_seconds=300" "log.level=debug"
 IDS=()
-for i in $(seq 12); do IDS+=("$(enqueue "$U1" email new_secure_message)"); done
+for i in $(seq 20); do IDS+=("$(enqueue "$U1" email new_secure_message)"); done
 notify_bg killed "$C" --follow
 KILLED=$BG_PID
 wait_until 60 '(($(mails_to "$T_TMP/crash" "$E1" | wc -l) >= 4))'
@@ -53,14 +53,14 @@ notify_run "$C"
 is "$(sql "SELECT COUNT(*) FROM outbox WHERE id IN ($(in_list "${IDS[@]}")) AND status = 'sending'")" "$sending" \
 	"a new sender leaves them alone while their lease lasts"
 is "$(mails_to "$T_TMP/crash" "$E1" | wc -l)" "$got_before" "and sends none of them"
-later 31
+later 301
 notify_run "$C"
-is "$(states "${IDS[@]}")" "sent=12" "after the lease: every row sent"
+is "$(states "${IDS[@]}")" "sent=20" "after the lease: every row sent"
 is "$(sql "SELECT SUM(reclaims) FROM outbox WHERE id IN ($(in_list "${IDS[@]}"))")" "$sending" \
 	"each abandoned claim was taken over once (outbox.reclaims)"
 total=$(mids "$T_TMP/crash" "$E1" | wc -l)
 uniq=$(mids "$T_TMP/crash" "$E1" | sort -u | wc -l)
-is "$uniq" 12 "every row arrived"
+is "$uniq" 20 "every row arrived"
 dups=$((total - uniq))
 diag "duplicates: $dups (the kill fell between send and record $dups time(s))"
 ok $((dups <= 1 ? 0 : 1)) "at most one duplicate: the one mail in flight at the kill"
