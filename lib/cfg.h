@@ -50,6 +50,25 @@ struct cfg {
 	long	 appt_min_notice_minutes;
 	long	 appt_cancel_window_hours;
 
+	/* notify: concierge-notify, the outbox sender */
+	char	*notify_smtp_url;	/* smtp://host:port (STARTTLS) or smtps:// */
+	char	*notify_smtp_user;
+	char	*notify_smtp_password;	/* secret */
+	char	*notify_mail_from;	/* envelope and From: address */
+	char	*notify_from_name;	/* From: display name, product name in texts */
+	char	*notify_portal_url;	/* https://portal.example.com, linked in texts */
+	char	*notify_sms_url;	/* Twilio-style form POST endpoint; NULL: no SMS */
+	char	*notify_sms_user;
+	char	*notify_sms_password;	/* secret */
+	char	*notify_sms_from;	/* E.164 sender number */
+	long	 notify_connect_timeout_seconds;
+	long	 notify_timeout_seconds;	/* whole transfer */
+	long	 notify_max_attempts;	/* then dead */
+	long	 notify_backoff_seconds;	/* first retry delay; doubles */
+	long	 notify_backoff_max_seconds;
+	long	 notify_lease_seconds;	/* a claim older than this is retried */
+	long	 notify_batch;		/* rows per claim */
+	long	 notify_poll_ms;	/* --follow: pause when nothing is due */
 	/* waitingroom and video (docs/WAITINGROOM.md) */
 	long	 wr_checkin_before_minutes;	/* check-in opens before the start */
 	long	 wr_checkin_after_end_minutes;	/* and closes after the end */

@@ -194,6 +194,12 @@ parse_value(struct ctx *c, const struct json_field *f, struct json_object *v,
 			    arena_printf(c->arena, "%s[%zu]", fname, i));
 		}
 		return NULL;
+	case JF_OBJECT:
+		if (!json_object_is_type(v, json_type_object))
+			return "must be an object";
+		out->items = arena_alloc(c->arena, f->elem_size);
+		parse_fields(c, f->sub, v, out->items, fname);
+		return NULL;
 	default:
 		break;
 	}

@@ -23,6 +23,7 @@ enum jf_kind {
 	JF_ID,		/* s: an opaque id */
 	JF_IDS,		/* strs, n: array of ids */
 	JF_OBJECTS,	/* items, n: array of objects parsed by sub */
+	JF_OBJECT,	/* items: one object parsed by sub (elem_size bytes) */
 };
 
 #define JF_REQUIRED	0x01	/* must be present */

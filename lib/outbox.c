@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "lib/notify-tmpl.h"
 #include "lib/outbox.h"
 #include "lib/time.h"
 
@@ -20,4 +21,18 @@ outbox_enqueue(struct db *db, enum outbox_channel ch, const char *recipient,
 	    DB_TEXT(ch == OUTBOX_SMS ? "sms" : "email"), DB_TEXT(recipient),
 	    DB_TEXT(template), DB_TEXT(payload),
 	    DB_TIME(due_at > 0 ? due_at : now), DB_TIME(now)), NULL);
+}
+
+int
+outbox_notify(struct db *db, const char *recipient, const char *template,
+    const char *payload, int64_t due_at)
+{
+	const struct ntmpl	*t = ntmpl_find(template);
+	int			 rc;
+
+	if ((rc = outbox_enqueue(db, OUTBOX_EMAIL, recipient, template, payload,
+	    due_at)) != DB_OK || t == NULL || !(t->flags & NTMPL_SMS))
+		return rc;
+	return outbox_enqueue(db, OUTBOX_SMS, recipient, template, payload,
+	    due_at);
 }

@@ -1,7 +1,8 @@
 /*
  * Side effects of an appointment change, written in the command's
  * transaction: one audit row, outbox rows for the patient and the
- * provider (ids and template names only, never PHI) and their events.
+ * provider on every channel the template has (ids, the visit's start
+ * and template names only, never PHI) and their events.
  */
 #include "config.h"
 
@@ -35,7 +36,11 @@ static const struct {
 	  "appointment.completed", 0, 0 },
 };
 
-/* {"appointment_id":..., "recipient_role":...}: ids and names only. */
+/*
+ * {"appointment_id", "recipient_role", "start_at"}: ids, a role name and
+ * the start the notice is about (texts may show the date and time; the
+ * sender drops a reminder whose visit no longer starts then).
+ */
 static const char *
 payload(struct ctx *c, const struct appt_row *r, const char *role)
 {
@@ -44,6 +49,7 @@ payload(struct ctx *c, const struct appt_row *r, const char *role)
 
 	jset_str(o, "appointment_id", r->id);
 	jset_str(o, "recipient_role", role);
+	jset_time(o, "start_at", r->start_at);
 	s = arena_strdup(c->arena, json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
@@ -63,14 +69,14 @@ notify(struct ctx *c, const struct appt_row *r, enum appt_change ch)
 	    (rc = store_reminders_drop(c->db, r)) != DB_OK)
 		return rc;
 	for (i = 0; i < 2; i++) {
-		if (changes[ch].template != NULL && (rc = outbox_enqueue(c->db,
-		    OUTBOX_EMAIL, who[i], changes[ch].template,
-		    payload(c, r, role[i]), 0)) != DB_OK)
+		if (changes[ch].template != NULL && (rc = outbox_notify(c->db,
+		    who[i], changes[ch].template, payload(c, r, role[i]),
+		    0)) != DB_OK)
 			return rc;
 		/* Booked less than a day ahead: the confirmation is the reminder. */
 		if (changes[ch].has_reminder && has_due && due > utc_now() &&
-		    (rc = outbox_enqueue(c->db, OUTBOX_EMAIL, who[i],
-		    "appointment_reminder", payload(c, r, role[i]), due)) != DB_OK)
+		    (rc = outbox_notify(c->db, who[i], "appointment_reminder",
+		    payload(c, r, role[i]), due)) != DB_OK)
 			return rc;
 		if ((rc = events_append(c->db, who[i], changes[ch].event,
 		    "appointment", r->id)) != DB_OK)

@@ -236,10 +236,13 @@ store_appt_cancel(struct db *db, const char *id, const char *from,
 /*
  * A reminder is due exactly 24 h before the start it was made for, so
  * outbox_due (status, due_at) finds it by equality; the rest only
- * filters those few rows.
+ * filters those few rows (email and SMS alike). A reminder this misses
+ * (claimed by concierge-notify just now, or held back by quiet hours
+ * and so due later) is cancelled by the sender, which checks the visit
+ * before it sends a reminder.
  */
 static const char SQL_REMINDERS_DROP[] =
-    "UPDATE outbox SET status = 'dead', last_error = 'superseded'"
+    "UPDATE outbox SET status = 'cancelled', last_error = 'superseded'"
     " WHERE status = 'pending' AND due_at = ?"
     " AND recipient_user_id IN (?, ?) AND template = 'appointment_reminder'"
     " AND JSON_VALUE(payload, '$.appointment_id') = ?";

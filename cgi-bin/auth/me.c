@@ -15,12 +15,14 @@
 #include "cgi-bin/auth/reauth.h"
 #include "cgi-bin/auth/store-login.h"
 #include "cgi-bin/auth/throttle.h"
+#include "cgi-bin/auth/me-prefs.h"
 
 struct auth_me_patch_req {
 	struct jv	 full_name;
 	struct jv	 phone;
 	struct jv	 email;
 	struct jv	 current_password;
+	struct jv	 notification_preferences;
 };
 
 #define F(n)	offsetof(struct auth_me_patch_req, n)
@@ -29,6 +31,7 @@ static const struct json_field me_patch_fields[] = {
 	{ "phone", JF_STRING, JF_NULLABLE, F(phone), 1, 16, valid_phone, NULL, NULL, 0 },
 	{ "email", JF_STRING, 0, F(email), 3, 254, valid_email, NULL, NULL, 0 },
 	{ "current_password", JF_STRING, 0, F(current_password), 1, 1024, NULL, NULL, NULL, 0 },
+	ME_PREFS_FIELD(F(notification_preferences)),
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 #undef F
@@ -78,6 +81,11 @@ me_view(struct ctx *c, struct json_object **out)
 	*out = json_object_new_object();
 	jset(*out, "user", user_view(&u));
 	jset(*out, "profile", profile);
+	if (me_prefs_add(c, *out, u.id) == -1) {
+		json_object_put(*out);
+		*out = NULL;
+		return DB_ERROR;
+	}
 	return DB_OK;
 }
 
@@ -105,6 +113,9 @@ changed_fields(const struct auth_me_patch_req *r, int ended)
 		json_object_array_add(a, json_object_new_string("phone"));
 	if (r->email.is_set)
 		json_object_array_add(a, json_object_new_string("email"));
+	if (r->notification_preferences.is_set)
+		json_object_array_add(a,
+		    json_object_new_string("notification_preferences"));
 	jset(meta, "fields", a);
 	if (ended)
 		jset_bool(meta, "other_sessions_ended", 1);
@@ -156,7 +167,9 @@ me_patch_tx(struct ctx *c, void *arg)
 	    (t->ra != NULL && (rc = reauth_success(c, t->ra)) != DB_OK) ||
 	    (rc = store_user_update_profile(c->db, c->arena, t->u->id,
 	    t->r->full_name.s, t->r->phone.is_set, t->r->phone.s,
-	    t->r->email.s, now, NULL)) != DB_OK)
+	    t->r->email.s, now, NULL)) != DB_OK ||
+	    (rc = me_prefs_apply(c, &t->r->notification_preferences,
+	    t->u->id)) != DB_OK)
 		return rc;
 	if (t->is_new_email &&
 	    ((rc = store_session_revoke_all(c->db, t->u->id,
@@ -215,6 +228,10 @@ auth_me_patch(struct ctx *c)
 		json_object_put(t.reply);
 		if (t.ra != NULL)
 			reauth_release(c, t.ra);
+		if (rc == ME_PREFS_INVALID) {
+			problem_validation(c);
+			return 0;
+		}
 		if (t.is_new_email)
 			account_email_taken(c, &t.taken, rc);
 		account_write_failed(c, rc);

@@ -134,8 +134,8 @@ admitted(struct ctx *c, const struct wr_entry *e, const struct wr_session *s)
 	    (rc = wr_notify_session(c, s, "video_session.started",
 	    "video_session", s->id)) != DB_OK)
 		return rc;
-	return outbox_enqueue(c->db, OUTBOX_EMAIL, e->patient_id,
-	    "provider_ready", payload, 0);
+	/* By email and SMS (the template has both; docs/NOTIFICATIONS.md). */
+	return outbox_notify(c->db, e->patient_id, "provider_ready", payload, 0);
 }
 
 /* Lock the given entry or the next waiting one. An enum db_rc or ADMIT_*. */

@@ -29,12 +29,15 @@ is "$(jq -r '[.status, .patient_id == "'"$PAT"'", .end_at, .duration_minutes] | 
 	"scheduled true 2027-01-11T15:30:00Z 30" "reply: scheduled, for the patient, 30 minutes"
 is "$(sql "SELECT CONCAT(provider_id='$PROV', patient_id='$PAT', status, ' ', start_at, ' ', booked_by='$PAT') FROM appointments WHERE id='$A1'")" \
 	"11scheduled 2027-01-11 15:00:00.000000 1" "row stored in UTC"
-is "$(delta "$before" "$(counts)")" "care_team=+1 audit_log=+1 outbox=+4 events=+2" \
-	"side effects: care team, audit, 4 outbox rows, 2 events"
+is "$(delta "$before" "$(counts)")" "care_team=+1 audit_log=+1 outbox=+8 events=+2" \
+	"side effects: care team, audit, 8 outbox rows (email and SMS), 2 events"
 is "$(sql "SELECT COUNT(*) FROM care_team WHERE patient_id='$PAT' AND provider_id='$PROV' AND added_by='$PAT'")" 1 "provider joins the care team"
 is "$(sql "SELECT GROUP_CONCAT(CONCAT(template, '>', recipient_user_id='$PAT') ORDER BY template, recipient_user_id='$PAT')
-	FROM outbox WHERE JSON_VALUE(payload,'\$.appointment_id')='$A1'")" \
+	FROM outbox WHERE JSON_VALUE(payload,'\$.appointment_id')='$A1' AND channel='email'")" \
 	"appointment_confirmation>0,appointment_confirmation>1,appointment_reminder>0,appointment_reminder>1" "confirmation and reminder for both"
+is "$(sql "SELECT GROUP_CONCAT(CONCAT(template, '>', recipient_user_id='$PAT') ORDER BY template, recipient_user_id='$PAT')
+	FROM outbox WHERE JSON_VALUE(payload,'\$.appointment_id')='$A1' AND channel='sms'")" \
+	"appointment_confirmation>0,appointment_confirmation>1,appointment_reminder>0,appointment_reminder>1" "and the same by SMS"
 is "$(sql "SELECT DISTINCT due_at FROM outbox WHERE template='appointment_reminder' AND JSON_VALUE(payload,'\$.appointment_id')='$A1'")" \
 	"2027-01-10 15:00:00.000000" "the reminder is due 24 h before"
 unlike "$(sql "SELECT GROUP_CONCAT(payload) FROM outbox WHERE JSON_VALUE(payload,'\$.appointment_id')='$A1'")" "cough|Appt Test|@" "no PHI in outbox payloads"

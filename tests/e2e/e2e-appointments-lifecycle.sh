@@ -37,12 +37,13 @@ as "$PAT_TOK" POST "/api/v1/appointments/$A/reschedule" '{"start_at":"2027-02-01
 is "$STATUS $(jq -r '.start_at + " " + .end_at + " " + .status' <<<"$BODY")" \
 	"200 2027-02-01T16:00:00Z 2027-02-01T16:30:00Z scheduled" "patient reschedules (duration kept)"
 is "$(sql "SELECT start_at FROM appointments WHERE id='$A'")" "2027-02-01 16:00:00.000000" "row moved"
-is "$(delta "$before" "$(counts)")" "audit_log=+1 outbox=+4 events=+2" "audit, change notices + new reminders, events"
+is "$(delta "$before" "$(counts)")" "audit_log=+1 outbox=+8 events=+2" "audit, change notices + new reminders (email and SMS), events"
 is "$(sql "SELECT GROUP_CONCAT(CONCAT(status, ':', IFNULL(last_error,'')) ORDER BY id) FROM outbox WHERE template='appointment_reminder' AND JSON_VALUE(payload,'\$.appointment_id')='$A'")" \
-	"dead:superseded,dead:superseded,pending:,pending:" "old reminders superseded, new ones pending"
+	"cancelled:superseded,cancelled:superseded,cancelled:superseded,cancelled:superseded,pending:,pending:,pending:,pending:" \
+	"old reminders superseded (cancelled), new ones pending"
 is "$(sql "SELECT DISTINCT due_at FROM outbox WHERE template='appointment_reminder' AND status='pending' AND JSON_VALUE(payload,'\$.appointment_id')='$A'")" \
 	"2027-01-31 16:00:00.000000" "new reminder 24 h before the new time"
-is "$(sql "SELECT COUNT(*) FROM outbox WHERE template='appointment_changed' AND JSON_VALUE(payload,'\$.appointment_id')='$A'")" 2 "change notice for both"
+is "$(sql "SELECT COUNT(*) FROM outbox WHERE template='appointment_changed' AND channel='email' AND JSON_VALUE(payload,'\$.appointment_id')='$A'")" 2 "change notice for both"
 as "$PROV_TOK" POST "/api/v1/appointments/$A/reschedule" '{"start_at":"2027-02-01T17:00:00Z","duration_minutes":45}'
 is "$STATUS $(jq -r .duration_minutes <<<"$BODY")" "200 45" "provider reschedules with a new duration"
 as "$STAFF_TOK" POST "/api/v1/appointments/$A/reschedule" '{"start_at":"2027-02-06T17:00:00Z","override_reason":"saturday"}'
@@ -74,7 +75,7 @@ before=$(counts)
 as "$PAT_TOK" POST "/api/v1/appointments/$B/cancel" '{"reason":"feeling better"}'
 is "$STATUS $(jq -r '.status + " " + .cancel_reason' <<<"$BODY")" "200 cancelled feeling better" "patient cancels"
 is "$(sql "SELECT CONCAT(status, ' ', cancelled_by='$PAT', ' ', cancelled_at IS NOT NULL) FROM appointments WHERE id='$B'")" "cancelled 1 1" "row cancelled, who and when"
-is "$(delta "$before" "$(counts)")" "audit_log=+1 outbox=+2 events=+2" "audit, cancellation notices, events"
+is "$(delta "$before" "$(counts)")" "audit_log=+1 outbox=+4 events=+2" "audit, cancellation notices (email and SMS), events"
 is "$(sql "SELECT COUNT(*) FROM outbox WHERE template='appointment_reminder' AND status='pending' AND JSON_VALUE(payload,'\$.appointment_id')='$B'")" 0 "its reminders stop"
 unlike "$(sql "SELECT GROUP_CONCAT(payload) FROM outbox WHERE JSON_VALUE(payload,'\$.appointment_id')='$B'")" "better" "no reason text in notices"
 before=$(appt_counts)

@@ -75,7 +75,7 @@ seq 1 20 | xargs -P 20 -I{} sh -c 'curl -s -o /dev/null -w "%{http_code}\\n" -X 
 	--data-binary "{\"reason\":\"race {}\"}" "'"$BASE"'/api/v1/appointments/'"$APPT"'/cancel" >"'"$T_TMP"'/c.{}"'
 is "$(cat "$T_TMP"/c.* | grep -c '^200$') $(cat "$T_TMP"/c.* | grep -c '^409$')" "1 19" "20 concurrent cancels: one 200, nineteen 409"
 is "$(sql "SELECT COUNT(*) FROM audit_log WHERE entity_id='$APPT' AND action='cancel'")" 1 "one cancel audit row"
-is "$(sql "SELECT COUNT(*) FROM outbox WHERE template='appointment_cancelled' AND JSON_VALUE(payload,'\$.appointment_id')='$APPT'")" 2 \
+is "$(sql "SELECT COUNT(*) FROM outbox WHERE template='appointment_cancelled' AND channel='email' AND JSON_VALUE(payload,'\$.appointment_id')='$APPT'")" 2 \
 	"one cancellation notice each for patient and provider"
 
 # The freed time can be booked again, exactly once.

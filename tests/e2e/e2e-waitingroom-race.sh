@@ -67,7 +67,7 @@ is "$(sql "SELECT COUNT(*) FROM video_sessions WHERE provider_id='$PROV' AND sta
 is "$(sql "SELECT COUNT(*) FROM waiting_room_entries WHERE provider_id='$PROV' AND status='admitted'")" 1 "one entry admitted"
 is "$(sql "SELECT COUNT(*) FROM appointments WHERE id IN ($IN_APPTS) AND status='in_session'")" 1 "one appointment in session"
 is "$(sql "SELECT COUNT(*) FROM audit_log WHERE action='admit' AND entity_id IN ($IN_ENTRIES)")" 1 "one admission audit row"
-is "$(sql "SELECT COUNT(*) FROM outbox WHERE template='provider_ready' AND recipient_user_id IN (SELECT patient_id FROM waiting_room_entries WHERE provider_id='$PROV')")" 1 \
+is "$(sql "SELECT COUNT(*) FROM outbox WHERE template='provider_ready' AND channel='email' AND recipient_user_id IN (SELECT patient_id FROM waiting_room_entries WHERE provider_id='$PROV')")" 1 \
 	"one provider_ready notice"
 like "$(cat "$T_TMP"/resp.* | grep -m1 '"status":409')" 'session_running|entry_not_waiting|conflict' "a loser says why"
 pids=$(tail -n +"$((log_before + 1))" "$ROOT/var/log/waitingroom.log" 2>/dev/null |

@@ -109,8 +109,8 @@ is "$(sql "SELECT status, video_session_id FROM waiting_room_entries WHERE id='$
 is "$(sql "SELECT status FROM appointments WHERE id='$APPT'")" in_session "appointment -> in_session"
 is "$(sql "SELECT status FROM video_sessions WHERE id='$SESSION'") $(sql "SELECT running_provider_id FROM video_sessions WHERE id='$SESSION'")" "running $PROV" "the session runs"
 is "$(sql "SELECT status FROM provider_presence WHERE provider_id='$PROV'")" busy "the provider is busy"
-is "$(sql "SELECT COUNT(*) FROM outbox WHERE template='provider_ready' AND recipient_user_id='$PAT' AND JSON_VALUE(payload,'\$.video_session_id')='$SESSION'")" 1 \
-	"outbox: provider_ready to the admitted patient"
+is "$(sql "SELECT GROUP_CONCAT(channel ORDER BY channel) FROM outbox WHERE template='provider_ready' AND recipient_user_id='$PAT' AND JSON_VALUE(payload,'\$.video_session_id')='$SESSION'")" "email,sms" \
+	"outbox: provider_ready to the admitted patient, by email and SMS"
 is "$(sql "SELECT GROUP_CONCAT(DISTINCT type ORDER BY type) FROM events WHERE id > $ev3 AND recipient_user_id='$PAT'")" \
 	"video_session.started,waiting_room.admitted" "the admitted patient gets waiting_room.admitted and video_session.started"
 is "$(sql "SELECT COUNT(*) FROM events WHERE id > $ev3 AND recipient_user_id='$PAT2' AND type='waiting_room.updated'")" 1 \

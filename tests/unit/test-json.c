@@ -43,6 +43,7 @@ struct t_body {
 	struct jv	 items;
 	struct jv	 tags;
 	struct jv	 code;
+	struct jv	 one;
 };
 
 static const char *const colors[] = { "red", "green", "blue", NULL };
@@ -89,6 +90,9 @@ static const struct json_field fields[] = {
 	{ .name = "code", .kind = JF_STRING,
 	  .off = offsetof(struct t_body, code), .min = 0, .max = 10,
 	  .check = check_code },
+	{ .name = "one", .kind = JF_OBJECT, .flags = JF_NULLABLE,
+	  .off = offsetof(struct t_body, one),
+	  .sub = item_fields, .elem_size = sizeof(struct t_item) },
 	{ .name = NULL },
 };
 
@@ -938,6 +942,32 @@ t_utf8_chars(void **state)
 	assert_int_equal(utf8_chars("a\xe2\x82\xac\xf0\x9f\x98\x80", 8), 3);
 }
 
+/* JF_OBJECT: one nested object, parsed by its own table. */
+static void
+t_json_object(void **state)
+{
+	struct fixture		*t = *state;
+	const struct t_item	*one;
+
+	memset(&t->out, 0, sizeof(t->out));
+	assert_int_equal(parse(t, "{\"name\":\"a\",\"one\":{\"name\":\"x\",\"qty\":3}}"), 0);
+	assert_true(t->out.one.is_set);
+	one = t->out.one.items;
+	assert_non_null(one);
+	assert_string_equal(one->name.s, "x");
+	assert_int_equal(one->qty.i, 3);
+	memset(&t->out, 0, sizeof(t->out));
+	assert_int_equal(parse(t, "{\"name\":\"a\",\"one\":null}"), 0);
+	assert_true(t->out.one.is_set && t->out.one.is_null);
+	assert_422(t, "{\"name\":\"a\",\"one\":[]}", "one", "must be an object");
+	assert_422(t, "{\"name\":\"a\",\"one\":\"x\"}", "one", "must be an object");
+	assert_422(t, "{\"name\":\"a\",\"one\":{}}", "one.name", "is required");
+	assert_422(t, "{\"name\":\"a\",\"one\":{\"name\":\"x\",\"zz\":1}}",
+	    "one.zz", "unknown field");
+	assert_422(t, "{\"name\":\"a\",\"one\":{\"name\":\"x\",\"qty\":0}}",
+	    "one.qty", "must be between 1 and 99");
+}
+
 int
 main(void)
 {
@@ -975,6 +1005,7 @@ main(void)
 		T(t_json_null),
 		T(t_json_null_bad),
 		T(t_json_nested_bad),
+		T(t_json_object),
 		T(t_json_array_count_bad),
 		T(t_json_depth),
 		T(t_json_depth_bad),
