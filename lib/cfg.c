@@ -58,6 +58,19 @@ static const struct cfg_key keys[] = {
 	S("dev.clock_offset_file", dev_clock_offset_file, NULL),
 	L("appointments.min_notice_minutes", appt_min_notice_minutes, 60, 0, 100000),
 	L("appointments.cancel_window_hours", appt_cancel_window_hours, 24, 0, 720),
+	/* events */
+	S("events.nchan_socket", events_nchan_socket, NULL),
+	S("events.wake_socket", events_wake_socket, NULL),
+	L("events.batch", events_batch, 200, 1, 1000),
+	L("events.wait_max", events_wait_max, 25, 1, 300),
+	L("events.nchan_poll_seconds", events_nchan_poll_seconds, 25, 1, 300),
+	L("events.max_waiting", events_max_waiting, 4, 0, 1000),
+	L("events.poll_ms", events_poll_ms, 250, 10, 10000),
+	L("events.sse_retry_ms", events_sse_retry_ms, 1000, 100, 60000),
+	L("events.relay_poll_ms", events_relay_poll_ms, 1000, 10, 60000),
+	L("events.relay_lease_seconds", events_relay_lease_seconds, 10, 2, 3600),
+	L("events.gap_grace_ms", events_gap_grace_ms, 250, 1, 60000),
+	L("events.gap_timeout_seconds", events_gap_timeout_seconds, 60, 1, 3600),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

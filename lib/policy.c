@@ -75,6 +75,8 @@ static const struct pol_rule rules[POL__MAX] = {
 	{ POL_APPT_CANCEL, "appointment.cancel", S | AD, P | PR, 0, 0, 0 },
 	{ POL_APPT_NO_SHOW, "appointment.no_show", S | AD, PR, 0, 0, 0 },
 	{ POL_APPT_COMPLETE, "appointment.complete", S | AD, PR, 0, 0, 0 },
+	/* events: everyone reads their own stream (ids and types, no PHI) */
+	{ POL_EVENTS_READ, "events.read", ROLES_ALL, 0, 0, 0, UNV },
 };
 
 enum pol_decision

@@ -53,6 +53,8 @@ enum pol_action {
 	POL_APPT_CANCEL,
 	POL_APPT_NO_SHOW,
 	POL_APPT_COMPLETE,
+	/* events: realtime delivery */
+	POL_EVENTS_READ,		/* one's own event stream */
 	POL__MAX,
 };
 

@@ -16,6 +16,7 @@
 
 #include "lib/cfg.h"
 #include "lib/db.h"
+#include "lib/events.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/session.h"
@@ -191,6 +192,8 @@ handle(struct state *st, const struct http_io *io)
 		log_errx("handler left a transaction open; rolled back");
 		db_rollback(st->db);
 	}
+	/* Committed events: the relay publishes them now, not at its next poll. */
+	events_wake(&st->cfg);
 	if (!st->resp.is_streaming && http_resp_send(&st->resp, &req, io) == -1)
 		log_warnx("write: client went away");
 	log_info("request: %s %s %d %.1fms", req.method_name, req.path,
