@@ -104,9 +104,14 @@ redirect(struct ctx *c, const struct events_req *r, const char *pos)
 				    "ws" : "poll";
 	char			 uri[224];
 
-	/* after: the cursor of the empty batch a long-poll ends with. */
+	/*
+	 * No pos: the channel's oldest message (nchan_subscriber_first_message
+	 * oldest; its "0:0" does not work with two channels). after: the
+	 * cursor of the empty batch a long-poll ends with.
+	 */
 	if (snprintf(uri, sizeof(uri), "/.nchan/%s/%s/%s?pos=%s&after=%llu",
-	    where, c->actor.user_id, c->actor.session_id, pos, r->after) >=
+	    where, c->actor.user_id, c->actor.session_id,
+	    strcmp(pos, NCHAN_ID_OLDEST) == 0 ? "" : pos, r->after) >=
 	    (int)sizeof(uri))
 		return -1;
 	http_resp_init(c->resp, c->resp->body.max);

@@ -1,0 +1,87 @@
+# tests/e2e/events-lib.sh: helpers for the e2e-events-*.sh tests, sourced
+# after lib.sh. Real clients: tests/node/events/client.mjs (npm eventsource
+# for SSE, npm ws for WebSocket; `scripts/dev test` runs npm ci there) and
+# curl for long-polls.
+#
+#   ev_user EMAIL            user id
+#   ev_new_patient           sign a fresh patient up: sets EV_ID, EV_TOKEN, EV_EMAIL
+#   ev_insert USER [TYPE]    one events row, as a worker writes it; prints its id
+#   ev_insert_many USER N    N rows in one transaction; prints the last id
+#   ev_wake                  the relay's wake-up datagram (as a worker sends)
+#   ev_client NAME MODE TOKEN [client args...]   start a client in the
+#                            background: output in $T_TMP/NAME.out, pid in
+#                            EV_PID[NAME]; killed at exit
+#   ev_count NAME            events the client has received
+#   ev_ids NAME              their ids, space-separated, in arrival order
+#   ev_wait NAME N [SECS]    until the client has N events (0) or not (1)
+#   ev_opened NAME [SECS]    until the client reports it is connected
+#   ev_published_through     the relay's published_through
+#   ev_relay_caught_up [SECS]  until published_through >= MAX(id)
+
+EV_NODE_DIR=$SRCDIR/tests/node/events
+command -v node >/dev/null || bail "node is not installed (tests/node/events needs Node.js)"
+[[ -d $EV_NODE_DIR/node_modules/eventsource && -d $EV_NODE_DIR/node_modules/ws ]] ||
+	bail "tests/node/events/node_modules is missing: run npm ci there (scripts/dev test does)"
+declare -A EV_PID=()
+
+ev_user() { sql "SELECT id FROM users WHERE email = $(sql_str "$1")"; }
+
+ev_new_patient() {
+	EV_EMAIL=$(uniq_email)
+	api POST /api/v1/auth/signup "$(jq -cn --arg e "$EV_EMAIL" \
+		'{email:$e,password:"violet-harbor-canoe-17",role:"patient",full_name:"Events Test"}')"
+	[[ $STATUS == 201 ]] || bail "signup: $STATUS $BODY"
+	EV_ID=$(jq -r .user.id <<<"$BODY")
+	EV_TOKEN=$(login "$EV_EMAIL" violet-harbor-canoe-17) || bail "login of the new patient failed"
+}
+
+ev_insert() {
+	sql "INSERT INTO events (recipient_user_id, type, entity_type, entity_id, at)
+		VALUES ($(sql_str "$1"), $(sql_str "${2:-appointment.booked}"), 'appointment',
+		'e2eeventsentityaaaaaaaaaa', UTC_TIMESTAMP(6)); SELECT LAST_INSERT_ID()"
+}
+
+ev_insert_many() {
+	local user=$1 n=$2 i q="BEGIN;"
+	for ((i = 0; i < n; i++)); do
+		q+="INSERT INTO events (recipient_user_id, type, entity_type, entity_id, at)
+			VALUES ($(sql_str "$user"), 'appointment.rescheduled', 'appointment',
+			'e2eeventsentityaaaaaaaaaa', UTC_TIMESTAMP(6));"
+	done
+	sql "$q COMMIT; SELECT MAX(id) FROM events WHERE recipient_user_id = $(sql_str "$user")"
+}
+
+ev_wake() {
+	local sock
+	sock=$(conf_get events.wake_socket)
+	[[ -n $sock ]] || return 0
+	"$PYTHON" -c 'import socket,sys
+s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+try: s.sendto(b"w", sys.argv[1])
+except OSError: pass' "$sock"
+}
+
+ev_client() {
+	local name=$1 mode=$2 token=$3
+	shift 3
+	node "$EV_NODE_DIR/client.mjs" "$mode" "$BASE" --token "$token" "$@" \
+		>"$T_TMP/$name.out" 2>"$T_TMP/$name.log" &
+	EV_PID[$name]=$!
+	on_exit "kill ${EV_PID[$name]}"
+}
+
+ev_count() { grep -c '"ev":"event"' "$T_TMP/$1.out" 2>/dev/null || true; }
+ev_ids() { jq -r 'select(.ev == "event") | .id' "$T_TMP/$1.out" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'; }
+ev_wait() { wait_until "${3:-20}" "(( \$(ev_count $1) >= $2 ))"; }
+ev_opened() { wait_until "${2:-10}" "grep -q '\"ev\":\"open\"' '$T_TMP/$1.out'"; }
+ev_published_through() { sql "SELECT published_through FROM events_relay WHERE id = 1"; }
+ev_relay_caught_up() {
+	wait_until "${1:-20}" '(( $(ev_published_through) >= $(sql "SELECT COALESCE(MAX(id), 0) FROM events") ))'
+}
+
+# ev_seq FROM TO: the ids FROM..TO of USER's events, space-separated (for
+# comparing with what a client received).
+ev_user_ids() {
+	sql "SELECT id FROM events WHERE recipient_user_id = $(sql_str "$1") AND id > $2
+		ORDER BY id" | tr '\n' ' ' | sed 's/ $//'
+}
