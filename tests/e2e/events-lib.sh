@@ -42,13 +42,11 @@ ev_insert() {
 }
 
 ev_insert_many() {
-	local user=$1 n=$2 i q="BEGIN;"
-	for ((i = 0; i < n; i++)); do
-		q+="INSERT INTO events (recipient_user_id, type, entity_type, entity_id, at)
-			VALUES ($(sql_str "$user"), 'appointment.rescheduled', 'appointment',
-			'e2eeventsentityaaaaaaaaaa', UTC_TIMESTAMP(6));"
-	done
-	sql "$q COMMIT; SELECT MAX(id) FROM events WHERE recipient_user_id = $(sql_str "$user")"
+	[[ $2 =~ ^[1-9][0-9]*$ ]] || bail "ev_insert_many: N must be a number"
+	sql "INSERT INTO events (recipient_user_id, type, entity_type, entity_id, at)
+		SELECT $(sql_str "$1"), 'appointment.rescheduled', 'appointment',
+		'e2eeventsentityaaaaaaaaaa', UTC_TIMESTAMP(6) FROM seq_1_to_$2;
+		SELECT MAX(id) FROM events WHERE recipient_user_id = $(sql_str "$1")"
 }
 
 ev_wake() {
@@ -85,3 +83,48 @@ ev_user_ids() {
 	sql "SELECT id FROM events WHERE recipient_user_id = $(sql_str "$1") AND id > $2
 		ORDER BY id" | tr '\n' ' ' | sed 's/ $//'
 }
+
+# ev_spawn LOG CMD...: start a daemon in a session of its own with no fd of
+# ours but 0-2 (not make's pipes, not the e2e lock), output appended to
+# LOG; prints its pid.
+ev_spawn() {
+	local log=$1
+	shift
+	(
+		for fd in /proc/$BASHPID/fd/*; do
+			fd=${fd##*/}
+			((fd > 2)) && [[ -e /proc/$BASHPID/fd/$fd ]] && eval "exec $fd>&-"
+		done
+		exec setsid "$@" >>"$log" 2>&1 </dev/null
+	) &
+	printf '%s\n' "$!"
+}
+
+# ev_insert_concurrent USER N WORKERS: N rows in N transactions from WORKERS
+# sessions at once, each holding its transaction open a random few ms, so
+# rows commit out of id order (as under real load).
+ev_insert_concurrent() {
+	local user=$1 n=$2 w=$3 i j q
+	local -a pids=()
+	for ((i = 0; i < w; i++)); do
+		q=
+		for ((j = i; j < n; j += w)); do
+			q+="BEGIN; INSERT INTO events (recipient_user_id, type, entity_type, entity_id, at)
+				VALUES ($(sql_str "$user"), 'appointment.rescheduled', 'appointment',
+				'e2eeventsentityaaaaaaaaaa', UTC_TIMESTAMP(6));
+				DO SLEEP(RAND() * 0.02); COMMIT;"
+		done
+		sql "$q" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+}
+
+# ev_relay_pid: the stack's relay (var/run/relay.pid), if it runs.
+ev_relay_pid() {
+	local pid
+	pid=$(cat "$ROOT/var/run/relay.pid" 2>/dev/null) && proc_alive "$pid" && printf '%s\n' "$pid"
+}
+
+# ev_status: the relay's row as "published started owner".
+ev_status() { sql "SELECT CONCAT_WS(' ', published_through, started_through, COALESCE(owner, '-')) FROM events_relay"; }

@@ -110,10 +110,17 @@ async function catchup() {
   }
 }
 
+// Resume, retrying while the server cannot be reached (nginx restarting).
 async function ws() {
   if (held) await held;
   if (done) return;
-  if (last !== null && !(await catchup())) return finish(want ? 3 : 0);
+  try {
+    if (last !== null && !(await catchup())) return finish(want ? 3 : 0);
+  } catch (err) {
+    out({ ev: 'retry', message: String(err.message ?? err) });
+    setTimeout(ws, 300);
+    return;
+  }
   const url = new URL('/api/v1/events', base.replace(/^http/, 'ws'));
   if (last !== null) url.searchParams.set('after', String(last));
   const sock = new WebSocket(url, { headers: auth });
