@@ -5,6 +5,7 @@
 //   {"ev":"event","id":N,"type":"...","entity_type":"...","entity_id":"...",
 //    "last_event_id":"N","at":"...","recv_ms":1764633600123.456}
 //   {"ev":"error","status":401,"message":"..."}  {"ev":"close","code":1006}
+//   {"ev":"disconnected"} (SSE: the stream ended, EventSource reconnects)
 //   {"ev":"dropped"}  {"ev":"resumed","after":N}  {"ev":"catchup","n":K,"after":N}
 //
 // usage: node client.mjs sse|ws BASE_URL --token T [--after N]
@@ -84,6 +85,8 @@ function sse() {
   es.onopen = () => out({ ev: 'open' });
   es.onmessage = (m) => got(JSON.parse(m.data), m.lastEventId);
   es.onerror = (err) => {
+    // The stream ended and EventSource will reconnect (with Last-Event-ID).
+    if (es.readyState === EventSource.CONNECTING) out({ ev: 'disconnected', recv_ms: now() });
     if (es.readyState === EventSource.CLOSED) {
       out({ ev: 'close', code: err.code ?? null, message: err.message ?? '' });
       finish(want ? 3 : 0);
@@ -143,7 +146,7 @@ async function ws() {
   });
   sock.on('error', () => {});
   sock.on('close', (code) => {
-    out({ ev: 'close', code });
+    out({ ev: 'close', code, recv_ms: now() });
     if (dropped) {
       out({ ev: 'resumed', after: last });
       setTimeout(ws, 10);
