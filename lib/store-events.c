@@ -22,16 +22,21 @@ static const char SQL_OF_USER[] =
 
 /*
  * A locking read waits for the row lock an uncommitted insert holds;
- * NOWAIT turns that wait into an immediate lock error. One aggregate row,
- * so the error comes at execution, before any row is sent.
+ * NOWAIT turns that wait into an immediate lock error. The result goes
+ * INTO a variable, so the statement sends no rows and the error comes
+ * with its execution (a result set would carry it to a later fetch).
+ * COUNT(*) makes it read every row of the range (MAX alone reads one).
  */
 static const char SQL_BUSY[] =
-    "SELECT COUNT(*) FROM events WHERE id BETWEEN ? AND ?"
-    " LOCK IN SHARE MODE NOWAIT";
+    "SELECT COUNT(*) INTO @concierge_busy FROM events"
+    " WHERE id BETWEEN ? AND ? LOCK IN SHARE MODE NOWAIT";
 
 static const char SQL_USER_BUSY[] =
-    "SELECT COALESCE(MAX(id), 0) FROM events"
-    " WHERE recipient_user_id = ? AND id > ? LOCK IN SHARE MODE NOWAIT";
+    "SELECT COUNT(*), COALESCE(MAX(id), 0) INTO @concierge_busy,"
+    " @concierge_through FROM events WHERE recipient_user_id = ? AND id > ?"
+    " LOCK IN SHARE MODE NOWAIT";
+
+static const char SQL_USER_THROUGH[] = "SELECT @concierge_through";
 
 static const char SQL_MAX_ID[] =
     "SELECT COALESCE(MAX(id), 0) FROM events";
@@ -169,15 +174,11 @@ int
 store_events_busy(struct db *db, unsigned long long lo, unsigned long long hi,
     int *is_busy)
 {
-	struct arena	 a;
-	struct db_res	 res;
-	int		 rc;
+	int	 rc;
 
 	*is_busy = 0;
-	arena_init(&a);
 	db_expect_lock_conflict(db);
-	rc = db_query(db, &a, SQL_BUSY, DB_ARGS(DB_INT(lo), DB_INT(hi)), &res);
-	arena_release(&a);
+	rc = db_exec(db, SQL_BUSY, DB_ARGS(DB_INT(lo), DB_INT(hi)), NULL);
 	if (rc == DB_DEADLOCK) {
 		*is_busy = 1;
 		return DB_OK;
@@ -195,13 +196,14 @@ store_events_user_busy(struct db *db, struct arena *a, const char *user_id,
 	*is_busy = 0;
 	*through = after;
 	db_expect_lock_conflict(db);
-	rc = db_query(db, a, SQL_USER_BUSY, DB_ARGS(DB_TEXT(user_id),
-	    DB_INT(after)), &res);
+	rc = db_exec(db, SQL_USER_BUSY, DB_ARGS(DB_TEXT(user_id), DB_INT(after)),
+	    NULL);
 	if (rc == DB_DEADLOCK) {
 		*is_busy = 1;
 		return DB_OK;
 	}
-	if (rc != DB_OK)
+	if (rc != DB_OK || (rc = db_query(db, a, SQL_USER_THROUGH, DB_NOARGS,
+	    &res)) != DB_OK)
 		return rc;
 	if (res.nrows != 1 || cell_ull(res.rows[0].v[0], through) == -1)
 		return DB_ERROR;
