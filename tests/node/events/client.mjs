@@ -67,21 +67,39 @@ setTimeout(() => {
 }, Number(opt.timeout) * 1000);
 
 function sse() {
-  let ctl = null;
   const url = new URL('/api/v1/events', base);
   if (last !== null) url.searchParams.set('after', String(last));
   const es = new EventSource(url, {
     fetch: async (input, init) => {
       if (held) await held;
       if (done) throw new Error('finished');
-      ctl = new AbortController();
-      init.signal?.addEventListener('abort', () => ctl.abort());
-      const res = await fetch(input, { ...init, headers: { ...init.headers, ...auth }, signal: ctl.signal });
+      const res = await fetch(input, { ...init, headers: { ...init.headers, ...auth } });
       if (res.status !== 200) out({ ev: 'error', status: res.status, message: await res.clone().text() });
-      return res;
+      if (!res.body) return res;
+      // The body through a stream we can fail as a network failure would
+      // (an abort would tell EventSource not to reconnect).
+      const reader = res.body.getReader();
+      let ctl;
+      const body = new ReadableStream({
+        start(c) { ctl = c; },
+        async pull(c) {
+          try {
+            const { done: end, value } = await reader.read();
+            if (end) c.close();
+            else c.enqueue(value);
+          } catch (err) {
+            c.error(err);
+          }
+        },
+        cancel(why) { return reader.cancel(why); },
+      });
+      drop = () => {
+        try { ctl.error(new TypeError('connection dropped')); } catch { /* already over */ }
+        reader.cancel().catch(() => {});
+      };
+      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
     },
   });
-  drop = () => { if (ctl) ctl.abort(); };
   es.onopen = () => out({ ev: 'open' });
   es.onmessage = (m) => got(JSON.parse(m.data), m.lastEventId);
   es.onerror = (err) => {
@@ -113,17 +131,28 @@ async function catchup() {
   }
 }
 
+// One WebSocket at a time: a newer attempt makes the older one's events moot.
+let wsGen = 0;
+let wsPending = false;
+function reconnect(delay) {
+  if (wsPending || done) return;
+  wsPending = true;
+  setTimeout(() => { wsPending = false; ws(); }, delay);
+}
+
 // Resume, retrying while the server cannot be reached (nginx restarting).
 async function ws() {
   if (held) await held;
   if (done) return;
+  const gen = ++wsGen;
   try {
     if (last !== null && !(await catchup())) return finish(want ? 3 : 0);
   } catch (err) {
     out({ ev: 'retry', message: String(err.message ?? err) });
-    setTimeout(ws, 300);
+    reconnect(300);
     return;
   }
+  if (gen !== wsGen || done) return;
   const url = new URL('/api/v1/events', base.replace(/^http/, 'ws'));
   if (last !== null) url.searchParams.set('after', String(last));
   const sock = new WebSocket(url, { headers: auth });
@@ -131,6 +160,7 @@ async function ws() {
   drop = () => { dropped = true; sock.terminate(); };
   sock.on('open', () => out({ ev: 'open' }));
   sock.on('message', (data) => {
+    if (gen !== wsGen) return;
     const body = JSON.parse(data.toString());
     for (const e of body.data) got(e, String(e.id));
   });
@@ -139,21 +169,21 @@ async function ws() {
     res.on('data', (d) => { text += d; });
     res.on('end', () => {
       out({ ev: 'error', status: res.statusCode, message: text });
+      req.destroy();
+      if (gen !== wsGen) return;
+      wsGen++;	// this socket is over: its close must not reconnect again
       // 409: the realtime buffer no longer reaches back; catch up and retry.
-      if (res.statusCode === 409) setTimeout(ws, 10);
+      if (res.statusCode === 409 || res.statusCode >= 500) reconnect(res.statusCode === 409 ? 10 : 300);
       else finish(want ? 3 : 0);
     });
   });
   sock.on('error', () => {});
   sock.on('close', (code) => {
+    if (gen !== wsGen) return;
     out({ ev: 'close', code, recv_ms: now() });
-    if (dropped) {
-      out({ ev: 'resumed', after: last });
-      setTimeout(ws, 10);
-    } else if (code !== 1005 || !want || seen < want) {
-      // Closed by the server (a session ended): reconnecting shows why.
-      setTimeout(ws, 200);
-    }
+    if (dropped) out({ ev: 'resumed', after: last });
+    // Dropped, or closed by the server (a session ended: reconnecting shows why).
+    reconnect(dropped ? 10 : 200);
   });
 }
 
