@@ -108,6 +108,25 @@ group_mem() {	# group_mem PGID -> "RSS PSS"
 	done
 	printf '%d %d' $((rss / 1024)) $((pss / 1024))
 }
+group_cpu() {	# group_cpu PGID -> CPU ticks (user + system) of the group's processes
+	local pg=$1 f line t=0
+	local -a st
+	for f in /proc/[0-9]*/stat; do
+		read -r line 2>/dev/null <"$f" || continue
+		line=${line##*) }
+		read -ra st <<<"$line"
+		[[ ${st[2]} == "$pg" ]] && t=$((t + st[11] + st[12]))
+	done
+	printf '%d' "$t"
+}
+cpu_all() {	# cpu_all: "nginx events relay" ticks
+	local c pid out=
+	for c in nginx events relay; do
+		pid=$(cat "$RUN/$c.pid" 2>/dev/null) || pid=0
+		out+="$(group_cpu "$pid") "
+	done
+	printf '%s' "$out"
+}
 mem() {	# mem WHEN: one line per component
 	local c pid
 	for c in nginx events relay; do
@@ -136,6 +155,7 @@ sleep 2
 mem idle
 
 # ---- load ----
+read -r cn0 ce0 cr0 <<<"$(cpu_all)"
 "$LOAD" --config "$CONF" --users "$OUT/events-users.txt" --rate "$RATE" --seconds "$SECS" \
 	>"$OUT/events-published.txt" 2>"$OUT/events-load.log" &
 LOAD_PID=$!
@@ -143,6 +163,7 @@ sleep $((SECS / 2))
 mem load
 wait "$LOAD_PID" || die "the load generator failed: $(tail -3 "$OUT/events-load.log")"
 published=$(wc -l <"$OUT/events-published.txt")
+load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
 # Let the last ones arrive: until the count stops moving for 3 s (at most 30 s).
 last=-1 still=0
 for ((i = 0; i < 300 && still < 30; i++)); do
@@ -152,9 +173,14 @@ for ((i = 0; i < 300 && still < 30; i++)); do
 	if ((c == last)); then still=$((still + 1)); else still=0; last=$c; fi
 	sleep 0.1
 done
+read -r cn1 ce1 cr1 <<<"$(cpu_all)"
 kill -TERM "$SUB_PID"
 wait "$SUB_PID" 2>/dev/null || true
 SUB_PID=
+tck=$(getconf CLK_TCK)
+((published > 0)) && printf 'events-cpu per event: nginx %d us, events worker %d us, relay %d us (load average %s, %d cores)\n' \
+	$(( (cn1 - cn0) * 1000000 / tck / published )) $(( (ce1 - ce0) * 1000000 / tck / published )) \
+	$(( (cr1 - cr0) * 1000000 / tck / published )) "$load_avg" "$(nproc)"
 
 # ---- what arrived, and when ----
 python3 - "$OUT/events-published.txt" "$OUT/events-received.txt" "$SECS" <<'PY'

@@ -41,6 +41,26 @@ void	nchan_close(struct nchan *);
 /* Publish body (content type ctype) to channel kind of user. 0 or -1. */
 int	nchan_publish(struct nchan *, char kind, const char *user_id,
 	    const char *body, size_t len, const char *ctype);
+
+/* One message of a nchan_publish_many batch. */
+struct nchan_msg {
+	char		 kind;
+	const char	*user_id;
+	const char	*body;
+	size_t		 len;
+	const char	*ctype;
+	int		 is_done;	/* out: nchan took it */
+};
+
+/*
+ * Publish the n messages, up to max_parallel at once over as many
+ * connections, keeping the order of the messages to any one channel (a
+ * message starts only when every earlier one to its channel is done).
+ * Returns 0 if every message was published; -1 if one failed: is_done
+ * says which were, and to each channel they are a prefix of its messages.
+ */
+int	nchan_publish_many(struct nchan *, struct nchan_msg *, size_t n,
+	    int max_parallel);
 /*
  * The newest message of the channel: *found 0 if it is empty or does not
  * exist; else its body in body (cleared first). 0 or -1.

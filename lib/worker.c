@@ -26,6 +26,12 @@
 #define RESP_MAX	(8 * 1024 * 1024)
 #define MAX_CHILDREN	256
 #define STOP_GRACE_SEC	30
+/*
+ * Connections the kernel queues for the children to accept. nginx gets
+ * EAGAIN (502) beyond it: thousands of event streams reconnect at once
+ * after an nginx restart, each through a short events worker request.
+ */
+#define LISTEN_BACKLOG	1024
 
 struct opts {
 	const char	*config;
@@ -351,7 +357,7 @@ open_listener(const struct opts *o)
 
 	if (strncmp(addr, "unix:", 5) == 0)
 		addr += 5;
-	if ((fd = FCGX_OpenSocket(addr, 128)) < 0) {
+	if ((fd = FCGX_OpenSocket(addr, LISTEN_BACKLOG)) < 0) {
 		log_errx("listen: cannot open '%s'", o->listen);
 		return -1;
 	}

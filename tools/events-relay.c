@@ -279,15 +279,6 @@ tip_of(struct relay *r, struct tip *tips, size_t *ntips, const char *user)
 	return &tips[i];
 }
 
-static int
-publish_one(struct relay *r, char kind, const struct event_row *e)
-{
-	if (nchan_body(&r->body, kind, e) == -1)
-		return -1;
-	return nchan_publish(r->nchan, kind, e->recipient, r->body.data,
-	    r->body.len, kind == NCHAN_JSON ? "application/json" : "text/plain");
-}
-
 static void
 end_session(struct relay *r, const char *session, int is_again)
 {
@@ -320,38 +311,76 @@ ends_due(struct relay *r)
 	r->nends = j;
 }
 
-/* Publish rows[0..n-1]; those up to maybe_sent may be in nchan already. */
+/* A copy of the body of channel kind for e, in the pass's arena. */
+static const char *
+body_of(struct relay *r, char kind, const struct event_row *e, size_t *len)
+{
+	if (nchan_body(&r->body, kind, e) == -1)
+		return NULL;
+	*len = r->body.len;
+	return arena_strndup(&r->arena, r->body.data, r->body.len);
+}
+
+/*
+ * Publish rows[0..n-1] to their channels, many at once (keeping each
+ * channel's order); those up to maybe_sent may be in nchan already. Then
+ * end the sessions that session.revoked rows name.
+ */
 static int
 publish_rows(struct relay *r, const struct event_row *rows, size_t n,
     unsigned long long maybe_sent)
 {
 	struct tip	*tips = NULL, *t;
-	size_t		 i, ntips = 0;
-	int		 rc = -1;
+	struct nchan_msg *m;
+	size_t		 i, nm = 0, ntips = 0;
+	const char	 kinds[2] = { NCHAN_JSON, NCHAN_SSE };
+	size_t		 bad = 0;
+	int		 k, need[2];
 
 	if (n > 0 && rows[0].id <= maybe_sent)
 		tips = arena_alloc(&r->arena, n * sizeof(*tips));
+	m = arena_alloc(&r->arena, 2 * n * sizeof(*m));
 	for (i = 0; i < n; i++) {
 		const struct event_row *e = &rows[i];
-		int need_j = 1, need_s = 1;
 
+		/* No channel can be named for it: it must not stop the rest. */
+		if (!id_is_valid(e->recipient)) {
+			if (bad++ == 0)
+				log_errx("relay: event %llu has no valid recipient; "
+				    "not published", e->id);
+			continue;
+		}
+		need[0] = need[1] = 1;
 		if (e->id <= maybe_sent) {
 			if ((t = tip_of(r, tips, &ntips, e->recipient)) == NULL)
-				goto out;
-			need_j = e->id > t->j;
-			need_s = e->id > t->s;
+				return -1;
+			need[0] = e->id > t->j;
+			need[1] = e->id > t->s;
 		}
-		if ((need_j && publish_one(r, NCHAN_JSON, e) == -1) ||
-		    (need_s && publish_one(r, NCHAN_SSE, e) == -1))
-			goto out;
-		if (strcmp(e->type, "session.revoked") == 0 &&
-		    strcmp(e->entity_type, "session") == 0 &&
-		    id_is_valid(e->entity_id))
-			end_session(r, e->entity_id, 0);
+		for (k = 0; k < 2; k++) {
+			if (!need[k])
+				continue;
+			m[nm].kind = kinds[k];
+			m[nm].user_id = e->recipient;
+			m[nm].ctype = kinds[k] == NCHAN_JSON ? "application/json" :
+			    "text/plain";
+			if ((m[nm].body = body_of(r, kinds[k], e, &m[nm].len)) == NULL)
+				return -1;
+			nm++;
+		}
 	}
-	rc = 0;
-out:
-	return rc;
+	if (bad > 1)
+		log_errx("relay: %zu events of this batch have no valid recipient",
+		    bad);
+	if (nchan_publish_many(r->nchan, m, nm,
+	    (int)r->cfg->events_relay_parallel) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(rows[i].type, "session.revoked") == 0 &&
+		    strcmp(rows[i].entity_type, "session") == 0 &&
+		    id_is_valid(rows[i].entity_id))
+			end_session(r, rows[i].entity_id, 0);
+	return 0;
 }
 
 static enum pass_rc
@@ -361,6 +390,7 @@ pass(struct relay *r)
 	struct event_row	*rows;
 	unsigned long long	*ids, was_started = r->started;
 	size_t			 n, i;
+	int64_t			 t0 = mono_now(), t1, t2, t3;
 	int			 ok;
 
 	arena_reset(&r->arena);
@@ -387,6 +417,7 @@ pass(struct relay *r)
 	r->wait = h.wait;
 	if (h.count == 0)
 		return PASS_BLOCKED;
+	t1 = mono_now();
 	if (h.through > r->started) {
 		if (store_events_mark_started(r->db, r->owner, r->published,
 		    r->started, h.through, lease_until(r), &ok) != DB_OK)
@@ -395,15 +426,19 @@ pass(struct relay *r)
 			return PASS_LOST;
 		r->started = h.through;
 	}
+	t2 = mono_now();
 	if (publish_rows(r, rows, h.count, was_started) == -1)
 		return PASS_ERROR;
+	t3 = mono_now();
 	if (store_events_mark_published(r->db, r->owner, r->started, h.through,
 	    r->scan_through, r->scan_at, lease_until(r), &ok) != DB_OK)
 		return PASS_ERROR;
 	if (!ok)
 		return PASS_LOST;
-	log_debug("relay: published %zu events through %llu", h.count,
-	    h.through);
+	log_debug("relay: published %zu events through %llu (read %lldus, "
+	    "started %lldus, nchan %lldus, published %lldus)", h.count, h.through,
+	    (long long)(t1 - t0), (long long)(t2 - t1), (long long)(t3 - t2),
+	    (long long)(mono_now() - t3));
 	r->published = h.through;
 	r->total += h.count;
 	r->skipped += h.skipped;

@@ -24,6 +24,7 @@ const seenIds = new Set();
 let open = 0;
 let dups = 0;
 let failed = 0;
+const statuses = {};	// of the failed attempts
 const nowUsec = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
 function subscribe([user, token]) {
@@ -34,6 +35,7 @@ function subscribe([user, token]) {
     }, (res) => {
       if (res.statusCode !== 200) {
         failed++;
+        statuses[res.statusCode] = (statuses[res.statusCode] || 0) + 1;
         res.resume();
         resolve();
         return;
@@ -59,7 +61,11 @@ function subscribe([user, token]) {
       });
       res.on('close', () => { open--; });
     });
-    req.on('error', () => { failed++; resolve(); });
+    req.on('error', (err) => {
+      failed++;
+      statuses[err.code] = (statuses[err.code] || 0) + 1;
+      resolve();
+    });
   });
 }
 
@@ -73,7 +79,7 @@ async function main() {
   for (let i = 0; i < opt.ramp; i++) workers.push(lane());
   await Promise.all(workers);
   clearInterval(ticker);
-  console.log(`ready ${open} failed ${failed}`);
+  console.log(`ready ${open} failed ${failed} ${JSON.stringify(statuses)}`);
   setInterval(() => console.log(`count ${got.length}`), 1000);
 }
 
