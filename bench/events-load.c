@@ -103,7 +103,6 @@ run_proc(const struct load *l, const struct cfg *cfg, long k)
 	unsigned long long	 id;
 	long			 total = l->rate * l->seconds, i;
 	int64_t			 start, due, now;
-	struct timespec		 ts;
 
 	/* One write per line: the processes share stdout. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -112,11 +111,8 @@ run_proc(const struct load *l, const struct cfg *cfg, long k)
 	start = wall_usec();
 	for (i = k; i < total; i += l->procs) {
 		due = start + i * UTC_SEC / l->rate;
-		if ((now = wall_usec()) < due) {
-			ts.tv_sec = (due - now) / UTC_SEC;
-			ts.tv_nsec = (long)((due - now) % UTC_SEC) * 1000;
-			nanosleep(&ts, NULL);
-		}
+		if ((now = wall_usec()) < due)
+			utc_sleep(due - now);
 		/* Spread over the users, each getting its share in turn. */
 		user = l->users[(i * 7919) % l->nusers];
 		if (commit_one(db, user, &id) == -1)

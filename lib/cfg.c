@@ -69,7 +69,7 @@ static const struct cfg_key keys[] = {
 	L("events.sse_retry_ms", events_sse_retry_ms, 1000, 100, 60000),
 	L("events.relay_poll_ms", events_relay_poll_ms, 1000, 10, 60000),
 	L("events.relay_lease_seconds", events_relay_lease_seconds, 10, 2, 3600),
-	L("events.relay_parallel", events_relay_parallel, 16, 1, 64),
+	L("events.relay_connections", events_relay_connections, 4, 1, 16),
 	L("events.gap_grace_ms", events_gap_grace_ms, 250, 1, 60000),
 	L("events.gap_timeout_seconds", events_gap_timeout_seconds, 60, 1, 3600),
 };

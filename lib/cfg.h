@@ -58,7 +58,7 @@ struct cfg {
 	long	 events_sse_retry_ms;	/* "retry:" of SSE replies the worker writes */
 	long	 events_relay_poll_ms;	/* relay: idle poll without a wake-up */
 	long	 events_relay_lease_seconds; /* relay: takeover after silence */
-	long	 events_relay_parallel;	/* relay: publishes in flight at once */
+	long	 events_relay_connections; /* relay: pipelined connections to nchan */
 	long	 events_gap_grace_ms;	/* relay: an unlocked missing id waits this */
 	long	 events_gap_timeout_seconds; /* relay: a locked missing id waits this */
 };

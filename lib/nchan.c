@@ -1,4 +1,4 @@
-/* A libcurl client for nchan's loopback server, and nchan message bodies. */
+/* A libcurl client for nchan's loopback server (single requests), and nchan message bodies. */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,25 +13,14 @@
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "lib/nchan.h"
+#include "lib/nchan-pipe.h"
 
 /* Replies we read: channel info, one message. Ours are a few hundred bytes. */
 #define NCHAN_REPLY_MAX	(64 * 1024)
 #define NCHAN_TIMEOUT_MS	5000L
-/* Connections of nchan_publish_many. */
-#define NCHAN_PARALLEL_MAX	64
 
 /* The SSE channel's body: the event, then an id field after a lone CR. */
 #define SSE_ID_FIELD	"\rid: "
-
-/* Content types of nchan_publish_many messages (we use two). */
-#define NCHAN_CTYPES	4
-
-/* A connection of nchan_publish_many and the message it carries. */
-struct slot {
-	CURL		*curl;
-	long		 msg;	/* index, or -1 when idle */
-	char		 url[96];
-};
 
 struct nchan {
 	CURL		*curl;
@@ -39,12 +28,7 @@ struct nchan {
 	struct buf	 reply;
 	char		 etag[NCHAN_ID_MAX];
 	char		 url[256];
-	CURLM		*multi;
-	struct slot	 slots[NCHAN_PARALLEL_MAX];
-	struct {
-		char			*ctype;
-		struct curl_slist	*list;
-	}		 ctypes[NCHAN_CTYPES];
+	struct nchan_pipes *pipes;	/* of nchan_publish_many */
 };
 
 struct nchan *
@@ -60,22 +44,9 @@ nchan_open(const char *socket_path)
 void
 nchan_close(struct nchan *n)
 {
-	int	 i;
-
 	if (n == NULL)
 		return;
-	for (i = 0; i < NCHAN_PARALLEL_MAX; i++)
-		if (n->slots[i].curl != NULL) {
-			if (n->multi != NULL)
-				curl_multi_remove_handle(n->multi, n->slots[i].curl);
-			curl_easy_cleanup(n->slots[i].curl);
-		}
-	for (i = 0; i < NCHAN_CTYPES; i++) {
-		free(n->ctypes[i].ctype);
-		curl_slist_free_all(n->ctypes[i].list);
-	}
-	if (n->multi != NULL)
-		curl_multi_cleanup(n->multi);
+	nchan_pipes_free(n->pipes);
 	if (n->curl != NULL)
 		curl_easy_cleanup(n->curl);
 	buf_release(&n->reply);
@@ -193,163 +164,13 @@ nchan_publish(struct nchan *n, char kind, const char *user_id,
 	return 0;
 }
 
-static size_t
-discard(char *p, size_t size, size_t nmemb, void *arg)
-{
-	(void)p;
-	(void)arg;
-	return size * nmemb;
-}
-
-/* The header list for a content type (kept per type, made once). */
-static struct curl_slist *
-headers_for(struct nchan *n, const char *ctype)
-{
-	char	 ct[96];
-	int	 i;
-
-	for (i = 0; i < NCHAN_CTYPES && n->ctypes[i].ctype != NULL; i++)
-		if (strcmp(n->ctypes[i].ctype, ctype) == 0)
-			return n->ctypes[i].list;
-	if (i == NCHAN_CTYPES ||
-	    snprintf(ct, sizeof(ct), "Content-Type: %s", ctype) >= (int)sizeof(ct))
-		return NULL;
-	n->ctypes[i].ctype = xstrdup(ctype);
-	n->ctypes[i].list = curl_slist_append(NULL, "Accept: text/json");
-	n->ctypes[i].list = curl_slist_append(n->ctypes[i].list, "Expect:");
-	n->ctypes[i].list = curl_slist_append(n->ctypes[i].list, ct);
-	return n->ctypes[i].list;
-}
-
-/* Start message i on slot sl (its constant options set once). 0 or -1. */
-static int
-slot_start(struct nchan *n, struct slot *sl, const struct nchan_msg *m, long i)
-{
-	struct curl_slist	*h;
-	char			 path[64];
-
-	if (sl->curl == NULL) {
-		if ((sl->curl = curl_easy_init()) == NULL)
-			return -1;
-		curl_easy_setopt(sl->curl, CURLOPT_UNIX_SOCKET_PATH, n->socket);
-		curl_easy_setopt(sl->curl, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(sl->curl, CURLOPT_TIMEOUT_MS, NCHAN_TIMEOUT_MS);
-		curl_easy_setopt(sl->curl, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
-		curl_easy_setopt(sl->curl, CURLOPT_WRITEFUNCTION, discard);
-		curl_easy_setopt(sl->curl, CURLOPT_POST, 1L);
-		curl_easy_setopt(sl->curl, CURLOPT_PRIVATE, sl);
-	}
-	if ((h = headers_for(n, m->ctype)) == NULL ||
-	    channel_path(path, sizeof(path), "pub", m->kind, m->user_id) == -1 ||
-	    snprintf(sl->url, sizeof(sl->url), "http://nchan%s", path) >=
-	    (int)sizeof(sl->url))
-		return -1;
-	curl_easy_setopt(sl->curl, CURLOPT_URL, sl->url);
-	curl_easy_setopt(sl->curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(sl->curl, CURLOPT_POSTFIELDS, m->body);
-	curl_easy_setopt(sl->curl, CURLOPT_POSTFIELDSIZE, (long)m->len);
-	if (curl_multi_add_handle(n->multi, sl->curl) != CURLM_OK)
-		return -1;
-	sl->msg = i;
-	return 0;
-}
-
-/* Whether an earlier message to the same channel as msgs[i] is not done. */
-static int
-is_behind(const struct nchan_msg *msgs, size_t i)
-{
-	size_t	 j;
-
-	for (j = 0; j < i; j++)
-		if (!msgs[j].is_done && msgs[j].kind == msgs[i].kind &&
-		    strcmp(msgs[j].user_id, msgs[i].user_id) == 0)
-			return 1;
-	return 0;
-}
-
-/* Messages that have finished: mark them. *failed set on any failure. */
-static void
-reap(struct nchan *n, struct nchan_msg *msgs, int *running, int *failed)
-{
-	struct CURLMsg	*cm;
-	struct slot	*sl;
-	long		 status;
-	int		 left;
-	char		*priv;
-
-	while ((cm = curl_multi_info_read(n->multi, &left)) != NULL) {
-		if (cm->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(cm->easy_handle, CURLINFO_PRIVATE, &priv);
-		sl = (struct slot *)(void *)priv;
-		status = 0;
-		curl_easy_getinfo(cm->easy_handle, CURLINFO_RESPONSE_CODE, &status);
-		if (cm->data.result == CURLE_OK && (status == 201 || status == 202))
-			msgs[sl->msg].is_done = 1;
-		else {
-			log_warnx("nchan: publishing to %c.%s: %s, status %ld",
-			    msgs[sl->msg].kind, msgs[sl->msg].user_id,
-			    curl_easy_strerror(cm->data.result), status);
-			*failed = 1;
-		}
-		curl_multi_remove_handle(n->multi, cm->easy_handle);
-		sl->msg = -1;
-		(*running)--;
-	}
-}
-
 int
 nchan_publish_many(struct nchan *n, struct nchan_msg *msgs, size_t count,
     int max_parallel)
 {
-	size_t	 i, first = 0;
-	int	 running = 0, active, failed = 0, k;
-	char	*started;
-
-	if (count == 0)
-		return 0;
-	if (max_parallel < 1)
-		max_parallel = 1;
-	if (max_parallel > NCHAN_PARALLEL_MAX)
-		max_parallel = NCHAN_PARALLEL_MAX;
-	if (n->multi == NULL) {
-		if ((n->multi = curl_multi_init()) == NULL)
-			return -1;
-		for (k = 0; k < NCHAN_PARALLEL_MAX; k++)
-			n->slots[k].msg = -1;
-	}
-	started = xcalloc(count, 1);
-	for (;;) {
-		/* Start what may start, in order, while connections are free. */
-		for (i = first; !failed && i < count && running < max_parallel; i++) {
-			if (started[i] || is_behind(msgs, i))
-				continue;
-			for (k = 0; k < max_parallel && n->slots[k].msg != -1; k++)
-				;
-			if (slot_start(n, &n->slots[k], &msgs[i], (long)i) == -1) {
-				failed = 1;
-				break;
-			}
-			started[i] = 1;
-			running++;
-		}
-		while (first < count && msgs[first].is_done)
-			first++;
-		if (running == 0)
-			break;
-		if (curl_multi_perform(n->multi, &active) != CURLM_OK ||
-		    (active > 0 && curl_multi_poll(n->multi, NULL, 0, 100, NULL) !=
-		    CURLM_OK))
-			failed = 1;
-		reap(n, msgs, &running, &failed);
-		if (failed && running > 0)
-			continue;	/* let the ones in flight finish */
-	}
-	free(started);
-	for (i = 0; i < count; i++)
-		if (!msgs[i].is_done)
-			return -1;
-	return 0;
+	if (n->pipes == NULL)
+		n->pipes = nchan_pipes_new(n->socket);
+	return nchan_pipes_publish(n->pipes, msgs, count, max_parallel);
 }
 
 /* GET path: 200 gives the message, 304 and 404 none. */

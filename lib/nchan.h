@@ -53,9 +53,9 @@ struct nchan_msg {
 };
 
 /*
- * Publish the n messages, up to max_parallel at once over as many
- * connections, keeping the order of the messages to any one channel (a
- * message starts only when every earlier one to its channel is done).
+ * Publish the n messages over max_parallel pipelined connections,
+ * keeping the order of the messages to any one channel (a message is
+ * sent only when nchan has taken every earlier one to its channel).
  * Returns 0 if every message was published; -1 if one failed: is_done
  * says which were, and to each channel they are a prefix of its messages.
  */

@@ -33,7 +33,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/id.h"
@@ -102,15 +101,6 @@ on_stop(int sig)
 }
 
 static int64_t
-mono_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * UTC_SEC + ts.tv_nsec / 1000;
-}
-
-static int64_t
 lease_until(const struct relay *r)
 {
 	return utc_now() + r->cfg->events_relay_lease_seconds * UTC_SEC;
@@ -175,9 +165,7 @@ wait_wake(struct relay *r, int64_t usec)
 	int		 ms = (int)((usec + 999) / 1000);
 
 	if (r->wake_fd == -1) {
-		struct timespec ts = { usec / UTC_SEC, (long)(usec % UTC_SEC) * 1000 };
-
-		nanosleep(&ts, NULL);
+		utc_sleep(usec);
 		return;
 	}
 	p.fd = r->wake_fd;
@@ -213,7 +201,7 @@ lease(struct relay *r)
 	if (store_events_lease(r->db, r->owner, utc_now(), lease_until(r),
 	    &got) != DB_OK)
 		return -1;
-	r->renew_at = mono_now() + r->cfg->events_relay_lease_seconds *
+	r->renew_at = utc_mono() + r->cfg->events_relay_lease_seconds *
 	    UTC_SEC / 3;
 	if (got && !r->is_leader) {
 		if (load_state(r) == -1)
@@ -288,7 +276,7 @@ end_session(struct relay *r, const char *session, int is_again)
 		return;
 	snprintf(r->ends[r->nends].id, sizeof(r->ends[r->nends].id), "%s",
 	    session);
-	r->ends[r->nends].due = mono_now() + END_AGAIN_USEC;
+	r->ends[r->nends].due = utc_mono() + END_AGAIN_USEC;
 	r->nends++;
 }
 
@@ -299,7 +287,7 @@ end_session(struct relay *r, const char *session, int is_again)
 static void
 ends_due(struct relay *r)
 {
-	int64_t	 now = mono_now();
+	int64_t	 now = utc_mono();
 	size_t	 i, j = 0;
 
 	for (i = 0; i < r->nends; i++) {
@@ -373,7 +361,7 @@ publish_rows(struct relay *r, const struct event_row *rows, size_t n,
 		log_errx("relay: %zu events of this batch have no valid recipient",
 		    bad);
 	if (nchan_publish_many(r->nchan, m, nm,
-	    (int)r->cfg->events_relay_parallel) == -1)
+	    (int)r->cfg->events_relay_connections) == -1)
 		return -1;
 	for (i = 0; i < n; i++)
 		if (strcmp(rows[i].type, "session.revoked") == 0 &&
@@ -390,7 +378,7 @@ pass(struct relay *r)
 	struct event_row	*rows;
 	unsigned long long	*ids, was_started = r->started;
 	size_t			 n, i;
-	int64_t			 t0 = mono_now(), t1, t2, t3;
+	int64_t			 t0 = utc_mono(), t1, t2, t3;
 	int			 ok;
 
 	arena_reset(&r->arena);
@@ -417,7 +405,7 @@ pass(struct relay *r)
 	r->wait = h.wait;
 	if (h.count == 0)
 		return PASS_BLOCKED;
-	t1 = mono_now();
+	t1 = utc_mono();
 	if (h.through > r->started) {
 		if (store_events_mark_started(r->db, r->owner, r->published,
 		    r->started, h.through, lease_until(r), &ok) != DB_OK)
@@ -426,10 +414,10 @@ pass(struct relay *r)
 			return PASS_LOST;
 		r->started = h.through;
 	}
-	t2 = mono_now();
+	t2 = utc_mono();
 	if (publish_rows(r, rows, h.count, was_started) == -1)
 		return PASS_ERROR;
-	t3 = mono_now();
+	t3 = utc_mono();
 	if (store_events_mark_published(r->db, r->owner, r->started, h.through,
 	    r->scan_through, r->scan_at, lease_until(r), &ok) != DB_OK)
 		return PASS_ERROR;
@@ -438,7 +426,7 @@ pass(struct relay *r)
 	log_debug("relay: published %zu events through %llu (read %lldus, "
 	    "started %lldus, nchan %lldus, published %lldus)", h.count, h.through,
 	    (long long)(t1 - t0), (long long)(t2 - t1), (long long)(t3 - t2),
-	    (long long)(mono_now() - t3));
+	    (long long)(utc_mono() - t3));
 	r->published = h.through;
 	r->total += h.count;
 	r->skipped += h.skipped;
@@ -492,7 +480,7 @@ run_daemon(struct relay *r)
 			wait_wake(r, UTC_SEC);
 			continue;
 		}
-		if (!r->is_leader || mono_now() >= r->renew_at) {
+		if (!r->is_leader || utc_mono() >= r->renew_at) {
 			if ((got = lease(r)) == -1) {
 				relay_disconnect(r);
 				continue;
@@ -540,7 +528,7 @@ run_once(struct relay *r)
 	if (store_events_max_id(r->db, &r->arena, &target) != DB_OK)
 		return EVENTS_EXIT_FAIL;
 	while (!stop && r->published < target) {
-		if (mono_now() >= r->renew_at && lease(r) != 1)
+		if (utc_mono() >= r->renew_at && lease(r) != 1)
 			return EVENTS_EXIT_FAIL;
 		rc = pass(r);
 		if (rc == PASS_IDLE || rc == PASS_LOST)

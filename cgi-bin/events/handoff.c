@@ -26,19 +26,19 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/nchan.h"
 #include "lib/store-events.h"
+#include "lib/time.h"
 #include "cgi-bin/events/events.h"
 
 /* Messages walked before giving up on the channel (it holds ~64). */
 #define WALK_MAX	512
 /* Looks at an in-flight batch, 5 ms apart. */
 #define HANDOFF_TRIES	200
-#define HANDOFF_NAP_NS	(5 * 1000 * 1000)
+#define HANDOFF_NAP_USEC	5000
 
 enum walk_rc {
 	WALK_COVERS = 0,	/* pos: after the last message at or before the cursor */
@@ -192,7 +192,6 @@ from_table(struct ctx *c, const struct events_req *r, const char *pos)
 int
 events_handoff(struct ctx *c, const struct events_req *r)
 {
-	struct timespec	 nap = { 0, HANDOFF_NAP_NS };
 	char		 pos[NCHAN_ID_MAX];
 	char		 kind = r->transport == EV_SSE ? NCHAN_SSE : NCHAN_JSON;
 	enum walk_rc	 w;
@@ -205,7 +204,7 @@ events_handoff(struct ctx *c, const struct events_req *r)
 			return later(c, r);
 		if ((rc = from_table(c, r, pos)) != 1)
 			return rc;
-		nanosleep(&nap, NULL);
+		utc_sleep(HANDOFF_NAP_USEC);
 	}
 	log_warnx("events: the relay has been publishing %llu+ for a second",
 	    r->after);

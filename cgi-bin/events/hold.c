@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/json.h"
@@ -82,27 +81,6 @@ slot_release(long slot)
 	(void)fcntl(slot_fd, F_SETLK, &fl);
 }
 
-static int64_t
-mono_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * UTC_SEC + ts.tv_nsec / 1000;
-}
-
-static void
-nap(int64_t usec)
-{
-	struct timespec	 ts;
-
-	if (usec <= 0)
-		return;
-	ts.tv_sec = usec / UTC_SEC;
-	ts.tv_nsec = (long)(usec % UTC_SEC) * 1000;
-	nanosleep(&ts, NULL);
-}
-
 /* Write s to the held SSE stream now. 0, or -1 if the client is gone. */
 static int
 sse_write(struct ctx *c, const char *s, size_t n)
@@ -156,14 +134,14 @@ static int
 wait_events(struct ctx *c, const struct events_req *r, int64_t deadline,
     struct event_row **rows, size_t *n, unsigned long long *cursor)
 {
-	int64_t	 now, beat = mono_now() + HEARTBEAT_USEC;
+	int64_t	 now, beat = utc_mono() + HEARTBEAT_USEC;
 	int64_t	 step = c->cfg->events_poll_ms * 1000;
 	int	 is_live;
 
 	for (;;) {
 		if (events_ready(c, r->after, r->limit, rows, n, cursor) != DB_OK)
 			return -1;
-		if (*n > 0 || (now = mono_now()) >= deadline)
+		if (*n > 0 || (now = utc_mono()) >= deadline)
 			return 0;
 		if (events_store_session_live(c, &is_live) != DB_OK)
 			return -1;
@@ -174,7 +152,7 @@ wait_events(struct ctx *c, const struct events_req *r, int64_t deadline,
 				return 2;
 			beat = now + HEARTBEAT_USEC;
 		}
-		nap(deadline - now < step ? deadline - now : step);
+		utc_sleep(deadline - now < step ? deadline - now : step);
 	}
 }
 
@@ -199,7 +177,7 @@ events_hold(struct ctx *c, const struct events_req *r)
 		slot_release(slot);
 		return 0;
 	}
-	rc = wait_events(c, r, mono_now() + secs * UTC_SEC, &rows, &n, &cursor);
+	rc = wait_events(c, r, utc_mono() + secs * UTC_SEC, &rows, &n, &cursor);
 	slot_release(slot);
 	if (r->transport == EV_SSE) {
 		/* The head is out: a failure can only end the stream. */

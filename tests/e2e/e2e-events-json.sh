@@ -115,16 +115,12 @@ is "$STATUS" 200 "JSON without nchan"
 is "$(jq -c '[.data[].id]' <<<"$BODY")" "[$e1,$e2,$e3]" "the same events, the same order"
 # An event of the caller still being committed holds back the later ones.
 last=$(sql "SELECT MAX(id) FROM events WHERE recipient_user_id='$U'")
-sql "BEGIN; INSERT INTO events (recipient_user_id, type, entity_type, entity_id, at)
-	VALUES ('$U', 'appointment.booked', 'appointment', 'slowslowslowslowslowslows', UTC_TIMESTAMP(6));
-	DO SLEEP(2); COMMIT" &
-slow=$!
-wait_until 5 "[[ \$(sql \"SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_rows_modified > 0\") -ge 1 ]]"
+ev_txn_open "$U" slowslowslowslowslowslows
 fast=$(ev_insert "$U")
 ev "?after=$last"
 is "$(jq -c '[.data, .last_id]' <<<"$BODY")" "[[],$last]" \
 	"a later event is not sent while an earlier one of the caller is uncommitted"
-wait "$slow"
+ev_txn_commit
 ev "?after=$last"
 is "$(jq -c '[.data[].entity_id]' <<<"$BODY")" '["slowslowslowslowslowslows","e2eeventsentityaaaaaaaaaa"]' \
 	"once it commits, both, in id order"

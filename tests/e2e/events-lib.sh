@@ -17,6 +17,8 @@
 #   ev_opened NAME [SECS]    until the client reports it is connected
 #   ev_published_through     the relay's published_through
 #   ev_relay_caught_up [SECS]  until published_through >= MAX(id)
+#   ev_txn_open USER ENTITY_ID   insert an event in a transaction left open
+#   ev_txn_commit                commit it (the two are for out-of-order tests)
 
 EV_NODE_DIR=$SRCDIR/tests/node/events
 command -v node >/dev/null || bail "node is not installed (tests/node/events needs Node.js)"
@@ -128,3 +130,24 @@ ev_relay_pid() {
 
 # ev_status: the relay's row as "published started owner".
 ev_status() { sql "SELECT CONCAT_WS(' ', published_through, started_through, COALESCE(owner, '-')) FROM events_relay"; }
+
+# ev_txn_open USER ENTITY_ID: an events row inserted by a session of its own
+# whose transaction stays open (its id taken, its row locked) until
+# ev_txn_commit; returns once the insert has run.
+ev_txn_open() {
+	rm -f "$T_TMP/txn.fifo"
+	mkfifo "$T_TMP/txn.fifo"
+	mariadb --no-defaults --socket="$DB_SOCKET" -uroot "$DB_NAME" <"$T_TMP/txn.fifo" &
+	EV_TXN_PID=$!
+	exec {EV_TXN_FD}>"$T_TMP/txn.fifo"
+	printf '%s\n' "BEGIN; INSERT INTO events (recipient_user_id, type, entity_type, entity_id, at)
+		VALUES ($(sql_str "$1"), 'appointment.booked', 'appointment', $(sql_str "$2"), UTC_TIMESTAMP(6));" >&$EV_TXN_FD
+	wait_until 10 "[[ \$(sql \"SELECT COUNT(*) FROM information_schema.innodb_trx
+		WHERE trx_rows_modified > 0 AND trx_mysql_thread_id <> CONNECTION_ID()\") -ge 1 ]]" ||
+		bail "the open transaction did not start"
+}
+ev_txn_commit() {
+	printf 'COMMIT;\n' >&$EV_TXN_FD
+	exec {EV_TXN_FD}>&-
+	wait "$EV_TXN_PID"
+}
