@@ -181,8 +181,35 @@ ok $? "both clients have them"
 same sse "$((base - 1))" "SSE: two relays, each event once"
 same ws "$((base - 1))" "WebSocket: two relays, each event once"
 
-# The last leader is the stack's relay now: scripts/dev stops it.
+# ===== the cron form: relay --once, and status =====
+"${RELAY[@]}" --once >"$T_TMP/once.out" 2>&1
+is "$?" 3 "relay --once while another relay leads: exit 3"
+grep -q "another relay holds the lease" "$T_TMP/once.out"
+ok $? "saying why"
+"$BUILD/tools/concierge-events" --config "$ROOT/var/relay.conf" bogus >/dev/null 2>&1
+is "$?" 2 "an unknown command: exit 2"
+kill "$standby"
+wait_until 5 proc_gone "$standby"
+kill -KILL "$leader"
+wait_until 5 proc_gone "$leader"
+for i in 1 2 3 4 5; do ev_insert "$U" >/dev/null; done
+clock_shift 60	# the killed leader's lease is over
+"${RELAY[@]}" --once >"$T_TMP/once.out" 2>&1
+is "$?" 0 "with no relay running, relay --once publishes and exits 0"
+clock_reset
+st=$("$BUILD/tools/concierge-events" --config "$ROOT/var/relay.conf" status)
+is "$(jq -c '[.behind, .owner, .published_through == .max_id]' <<<"$st")" '[0,null,true]' \
+	"status: nothing behind, the lease given back"
+n=$(ev_user_ids "$U" "$((base - 1))" | wc -w)
+ev_wait sse "$n" 30 && ev_wait ws "$n" 30
+ok $? "the clients got what --once published"
+same sse "$((base - 1))" "SSE: still each once, in order"
+
+# A daemon again, as the stack's relay: scripts/dev stops it.
+leader=$(ev_spawn "$ROOT/var/log/relay.log" "${RELAY[@]}")
 printf '%s\n' "$leader" >"$ROOT/var/run/relay.pid"
-EXTRA=("$standby")
+EXTRA=()
+wait_until 10 '[[ $(ev_status | cut -d" " -f3) != - ]]'
+ok $? "and a daemon leads again"
 
 done_testing
