@@ -10,6 +10,10 @@
 #   audit-seal           concierge-audit seal over SEAL_ROWS fresh rows: rows/s
 #   audit-verify         concierge-audit verify of the whole chain: rows/s
 #                        (the same code answers GET /api/v1/audit/verify)
+#   audit-seal-cp10      the first SEAL_ROWS/10 rows again, 10 rows per pass
+#                        (one signed checkpoint each), as a busy --follow does
+#   audit-verify-cp10    verify of that chain (links: a few signatures checked)
+#   audit-verify-cp10-all  the same with --all-signatures (one per checkpoint)
 #
 # Output lines: NAME VALUE UNIT [p50 P50_MS p99 P99_MS] [detail].
 #
@@ -97,3 +101,22 @@ verify_out=$("$BUILD/tools/concierge-audit" --config "$SCONF" --admin verify 2>/
 t1=$(now_ns)
 awk -v n="$rows" -v ns=$((t1 - t0)) 'BEGIN {
 	printf "%-20s %.0f rows/s (%d rows in %.2f s)\n", "audit-verify", n / (ns / 1e9), n, ns / 1e9 }'
+
+# --- small checkpoints: what signatures cost ---
+small=$((SEAL_ROWS / 10))
+root_sql "$DB" -e "TRUNCATE $DB.audit_seal; TRUNCATE $DB.audit_seal_checkpoint;
+	DELETE FROM $DB.audit_log WHERE id > $small"
+# timed NAME ARGS...: run concierge-audit, print NAME's rows/s.
+timed() {
+	local name=$1 t0 t1 out
+	shift
+	t0=$(now_ns)
+	out=$("$BUILD/tools/concierge-audit" --config "$SCONF" --admin "$@" 2>&1) ||
+		die "$name failed: $out"
+	t1=$(now_ns)
+	awk -v l="$name" -v n="$small" -v ns=$((t1 - t0)) 'BEGIN {
+		printf "%-20s %.0f rows/s (%d rows in %.2f s)\n", l, n / (ns / 1e9), n, ns / 1e9 }'
+}
+timed audit-seal-cp10 seal --gap-timeout 0 --batch 10
+timed audit-verify-cp10 verify
+timed audit-verify-cp10-all verify --all-signatures

@@ -53,7 +53,11 @@ static const struct cfg_key keys[] = {
 	L("login.max_failures_hour", login_max_failures_hour, 100, 1, 100000),
 	SECRET("crypto.data_key", crypto_data_key),
 	S("crypto.keys_file", crypto_keys_file, NULL),
+	/* Seal v1's HMAC key file; kept so older configs still load, never read. */
 	S("audit.key_file", audit_key_file, NULL),
+	S("audit.signing_key_file", audit_signing_key_file, NULL),
+	S("audit.verify_key_file", audit_verify_key_file, NULL),
+	L("audit.gap_timeout_seconds", audit_gap_timeout_seconds, 120, 0, 86400),
 	S("mfa.issuer", mfa_issuer, "Concierge"),
 	S("dev.clock_offset_file", dev_clock_offset_file, NULL),
 	L("appointments.min_notice_minutes", appt_min_notice_minutes, 60, 0, 100000),
@@ -72,6 +76,24 @@ static const struct cfg_key keys[] = {
 	L("events.relay_connections", events_relay_connections, 4, 1, 16),
 	L("events.gap_grace_ms", events_gap_grace_ms, 250, 1, 60000),
 	L("events.gap_timeout_seconds", events_gap_timeout_seconds, 60, 1, 3600),
+	/* waitingroom and video */
+	L("waitingroom.checkin_before_minutes", wr_checkin_before_minutes, 15, 0, 1440),
+	L("waitingroom.checkin_after_end_minutes", wr_checkin_after_end_minutes, 0, 0, 1440),
+	L("waitingroom.away_after_seconds", wr_away_after_seconds, 60, 5, 3600),
+	L("waitingroom.keep_place_seconds", wr_keep_place_seconds, 300, 0, 86400),
+	L("waitingroom.session_max_minutes", wr_session_max_minutes, 180, 5, 1440),
+	L("waitingroom.busy_extra_minutes", wr_busy_extra_minutes, 5, 0, 240),
+	L("waitingroom.announcement_default_minutes", wr_announcement_default_minutes,
+	    120, 1, 1440),
+	L("waitingroom.announcement_max_hours", wr_announcement_max_hours, 24, 1, 168),
+	L("waitingroom.event_skew_seconds", wr_event_skew_seconds, 5, 0, 600),
+	L("waitingroom.sweep_interval_seconds", wr_sweep_interval_seconds, 5, 1, 3600),
+	L("waitingroom.sweep_batch", wr_sweep_batch, 200, 1, 100000),
+	S("video.provider", video_provider, "none"),
+	S("video.url", video_url, NULL),
+	S("video.api_key", video_api_key, NULL),
+	SECRET("video.api_secret", video_api_secret),
+	L("video.token_ttl_seconds", video_token_ttl_seconds, 600, 30, 86400),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -132,6 +154,26 @@ trim(char *s)
 	return s;
 }
 
+/* video.provider is livekit (with url, key and secret) or none. 0 or -1. */
+static int
+video_check(const struct cfg *c, const char *path)
+{
+	if (strcmp(c->video_provider, "none") == 0)
+		return 0;
+	if (strcmp(c->video_provider, "livekit") != 0) {
+		log_errx("config: '%s': video.provider must be livekit or none",
+		    path);
+		return -1;
+	}
+	if (c->video_url == NULL || c->video_api_key == NULL ||
+	    c->video_api_secret == NULL || *c->video_api_secret == '\0') {
+		log_errx("config: '%s': video.provider = livekit needs video.url,"
+		    " video.api_key and video.api_secret", path);
+		return -1;
+	}
+	return 0;
+}
+
 int
 cfg_load(struct cfg *c, const char *path)
 {
@@ -187,6 +229,8 @@ cfg_load(struct cfg *c, const char *path)
 			goto out;
 		}
 	}
+	if (video_check(c, path) == -1)
+		goto out;
 	rc = 0;
 out:
 	fclose(f);

@@ -39,7 +39,10 @@ struct cfg {
 
 	char	*crypto_data_key;	/* secret: 64 hex digits, AES-256-GCM, key id 1 */
 	char	*crypto_keys_file;	/* more numbered data keys (lib/vault.h) */
-	char	*audit_key_file;	/* file holding the audit HMAC key */
+	char	*audit_key_file;	/* obsolete (seal v1's HMAC key): accepted, unused */
+	char	*audit_signing_key_file; /* sealer only: Ed25519 private key (PEM) */
+	char	*audit_verify_key_file;	/* Ed25519 public keys, oldest first (PEM) */
+	long	 audit_gap_timeout_seconds; /* sealer: before a missing id is skipped */
 	char	*mfa_issuer;
 
 	char	*dev_clock_offset_file;	/* dev only: seconds added to utc_now */
@@ -61,6 +64,23 @@ struct cfg {
 	long	 events_relay_connections; /* relay: pipelined connections to nchan */
 	long	 events_gap_grace_ms;	/* relay: an unlocked missing id waits this */
 	long	 events_gap_timeout_seconds; /* relay: a locked missing id waits this */
+	/* waitingroom and video (docs/WAITINGROOM.md) */
+	long	 wr_checkin_before_minutes;	/* check-in opens before the start */
+	long	 wr_checkin_after_end_minutes;	/* and closes after the end */
+	long	 wr_away_after_seconds;		/* no heartbeat: waiting -> away */
+	long	 wr_keep_place_seconds;		/* away this long: -> removed */
+	long	 wr_session_max_minutes;	/* the sweeper ends longer sessions */
+	long	 wr_busy_extra_minutes;		/* estimate: busy, no session running */
+	long	 wr_announcement_default_minutes;
+	long	 wr_announcement_max_hours;
+	long	 wr_event_skew_seconds;		/* session event times may lead by this */
+	long	 wr_sweep_interval_seconds;	/* sweep --follow: pause between passes */
+	long	 wr_sweep_batch;		/* rows per kind per pass */
+	char	*video_provider;		/* "livekit" or "none" */
+	char	*video_url;			/* what clients connect to */
+	char	*video_api_key;
+	char	*video_api_secret;		/* secret: signs the join tokens */
+	long	 video_token_ttl_seconds;
 };
 
 /* Defaults for every key. */

@@ -75,6 +75,20 @@ static const struct pol_rule rules[POL__MAX] = {
 	{ POL_APPT_CANCEL, "appointment.cancel", S | AD, P | PR, 0, 0, 0 },
 	{ POL_APPT_NO_SHOW, "appointment.no_show", S | AD, PR, 0, 0, 0 },
 	{ POL_APPT_COMPLETE, "appointment.complete", S | AD, PR, 0, 0, 0 },
+	/* waitingroom: waiting room and video sessions */
+	{ POL_WR_CHECK_IN, "waiting_room.check_in", S | AD, P, 0, 1, 0 },
+	{ POL_WR_ENTRY_READ, "waiting_room.entry_read", S | AD, P | PR, 0, 1, 0 },
+	{ POL_WR_ENTRY_PRESENCE, "waiting_room.entry_presence", 0, P, 0, 0, 0 },
+	{ POL_WR_QUEUE_READ, "waiting_room.queue_read", S | AD, PR, 0, 0, 0 },
+	{ POL_WR_PRESENCE, "waiting_room.presence", 0, PR, 0, 0, 0 },
+	{ POL_WR_ADMIT, "waiting_room.admit", S | AD, PR, 0, 0, 0 },
+	{ POL_WR_ANNOUNCE, "waiting_room.announce", S | AD, PR, 0, 0, 0 },
+	{ POL_VS_LIST, "video_session.list", AD, P | PR, 0, 0, 0 },
+	{ POL_VS_READ, "video_session.read", AD, P | PR, 0, 1, 0 },
+	{ POL_VS_JOIN, "video_session.join", 0, P | PR, 0, 0, 0 },
+	{ POL_VS_EVENT, "video_session.event", 0, P | PR, 0, 0, 0 },
+	{ POL_VS_AMEND, "video_session.amend", AD, 0, 0, 0, 0 },
+	{ POL_VS_END, "video_session.end", 0, PR, 0, 0, 0 },
 	/* events: everyone reads their own stream (ids and types, no PHI) */
 	{ POL_EVENTS_READ, "events.read", ROLES_ALL, 0, 0, 0, UNV },
 };

@@ -53,6 +53,20 @@ enum pol_action {
 	POL_APPT_CANCEL,
 	POL_APPT_NO_SHOW,
 	POL_APPT_COMPLETE,
+	/* waitingroom: waiting room and video sessions */
+	POL_WR_CHECK_IN,		/* self: the appointment's patient */
+	POL_WR_ENTRY_READ,		/* self: the entry's patient or provider */
+	POL_WR_ENTRY_PRESENCE,		/* heartbeat and leave; self: the patient */
+	POL_WR_QUEUE_READ,		/* self: the queue's provider */
+	POL_WR_PRESENCE,		/* self: the provider */
+	POL_WR_ADMIT,			/* self: the queue's provider */
+	POL_WR_ANNOUNCE,		/* self: the queue's provider */
+	POL_VS_LIST,			/* self: a participant */
+	POL_VS_READ,			/* self: a participant */
+	POL_VS_JOIN,			/* self: a participant */
+	POL_VS_EVENT,			/* self: a participant */
+	POL_VS_AMEND,			/* corrections after the fact */
+	POL_VS_END,			/* self: the session's provider */
 	/* events: realtime delivery */
 	POL_EVENTS_READ,		/* one's own event stream */
 	POL__MAX,

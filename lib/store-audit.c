@@ -10,7 +10,8 @@
 #define SEAL_ADD_BATCH	16
 
 static const char SQL_TIP[] =
-    "SELECT last_id, hash FROM audit_seal ORDER BY audit_id DESC LIMIT 1";
+    "SELECT audit_id, last_id, hash FROM audit_seal ORDER BY audit_id DESC"
+    " LIMIT 1";
 
 static const char SQL_ROWS_AFTER[] =
     "SELECT " STORE_AUDIT_COLS " FROM audit_log a"
@@ -19,32 +20,55 @@ static const char SQL_ROWS_AFTER[] =
 static const char SQL_MAX_ID[] =
     "SELECT COALESCE(MAX(id), 0) FROM audit_log";
 
-#define SEAL_VALUES	"(?, ?, ?, ?, UTC_TIMESTAMP(6))"
+/*
+ * A locking read that cannot wait: a row inserted by a transaction still
+ * open holds a lock on its record, so this fails at once with a lock wait
+ * error. READ COMMITTED (the session's level) takes no gap locks, and
+ * NOWAIT never blocks, so no worker ever waits for it.
+ */
+static const char SQL_HELD[] =
+    "SELECT id FROM audit_log WHERE id BETWEEN ? AND ? ORDER BY id LIMIT 1"
+    " LOCK IN SHARE MODE NOWAIT";
+
+static const char SQL_LOCK_WAIT[] =
+    "SELECT @@GLOBAL.innodb_lock_wait_timeout";
+
+#define SEAL_VALUES	"(?, ?, ?, ?)"
 #define SEAL_VALUES4	SEAL_VALUES ", " SEAL_VALUES ", " SEAL_VALUES ", " SEAL_VALUES
 static const char SQL_SEAL_ADD[] =
-    "INSERT INTO audit_seal (audit_id, last_id, kind, hash, sealed_at)"
-    " VALUES " SEAL_VALUES;
+    "INSERT INTO audit_seal (audit_id, last_id, kind, hash) VALUES " SEAL_VALUES;
 static const char SQL_SEAL_ADD_BATCH[] =
-    "INSERT INTO audit_seal (audit_id, last_id, kind, hash, sealed_at) VALUES "
+    "INSERT INTO audit_seal (audit_id, last_id, kind, hash) VALUES "
     SEAL_VALUES4 ", " SEAL_VALUES4 ", " SEAL_VALUES4 ", " SEAL_VALUES4;
 
+#define CHECKPOINT_COLS "id, key_id, first_id, last_id, head_hash, rows_sealed," \
+	" ids_skipped, sealed_at, signature, prev_hash"
+
 static const char SQL_CHECKPOINT_ADD[] =
-    "INSERT INTO audit_seal_checkpoint (last_id, head_hash, rows_sealed,"
-    " ids_skipped, sealed_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))";
+    "INSERT INTO audit_seal_checkpoint (" CHECKPOINT_COLS ")"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 static const char SQL_CHECKPOINT_LAST[] =
-    "SELECT last_id, head_hash, sealed_at FROM audit_seal_checkpoint"
+    "SELECT " CHECKPOINT_COLS " FROM audit_seal_checkpoint"
     " ORDER BY id DESC LIMIT 1";
 
-static const char SQL_SEAL_EACH[] =
+static const char SQL_CHECKPOINTS_AFTER[] =
+    "SELECT " CHECKPOINT_COLS " FROM audit_seal_checkpoint"
+    " WHERE id > ? ORDER BY id LIMIT ?";
+
+static const char SQL_ENTRIES_AFTER[] =
     "SELECT s.audit_id, s.last_id, s.kind, s.hash, " STORE_AUDIT_COLS
     " FROM audit_seal s LEFT JOIN audit_log a"
     " ON s.kind = 'row' AND a.id = s.audit_id"
-    " ORDER BY s.audit_id";
+    " WHERE s.audit_id > ? ORDER BY s.audit_id LIMIT ?";
 
 static const char SQL_FORGED_MIN[] =
     "SELECT MIN(a.id) FROM audit_seal s JOIN audit_log a"
     " ON a.id BETWEEN s.audit_id AND s.last_id WHERE s.kind = 'skip'";
+
+/* Applies to the next transaction only; the session stays READ COMMITTED. */
+static const char SQL_SNAPSHOT_LEVEL[] =
+    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
 /* Server-wide lock name, made per database so two installs on one server do not meet. */
 static const char SQL_LOCK[] =
@@ -52,13 +76,13 @@ static const char SQL_LOCK[] =
 static const char SQL_UNLOCK[] =
     "SELECT RELEASE_LOCK(CONCAT('concierge_audit_seal.', DATABASE()))";
 
-/* Copy a BINARY(32) cell. 0 or -1. */
+/* Copy a binary cell of exactly n bytes. 0 or -1. */
 static int
-cell_hash(const struct db_row *r, size_t i, unsigned char out[SEAL_HASH_LEN])
+cell_bytes(const struct db_row *r, size_t i, unsigned char *out, size_t n)
 {
-	if (r->v[i] == NULL || r->len[i] != SEAL_HASH_LEN)
+	if (r->v[i] == NULL || r->len[i] != n)
 		return -1;
-	memcpy(out, r->v[i], SEAL_HASH_LEN);
+	memcpy(out, r->v[i], n);
 	return 0;
 }
 
@@ -73,12 +97,11 @@ store_audit_seal_tip(struct db *db, struct arena *a, struct store_seal_tip *t)
 		return rc;
 	if (res.nrows == 0)
 		return DB_OK;
-	if (seal_parse_id(res.rows[0].v[0], &t->last_id) == -1 ||
-	    cell_hash(&res.rows[0], 1, t->hash) == -1) {
-		log_errx("audit: the newest seal entry is malformed");
-		return DB_ERROR;
-	}
 	t->is_found = 1;
+	if (seal_parse_id(res.rows[0].v[0], &t->audit_id) == -1 ||
+	    seal_parse_id(res.rows[0].v[1], &t->last_id) == -1 ||
+	    cell_bytes(&res.rows[0], 2, t->hash, SEAL_HASH_LEN) == -1)
+		t->is_malformed = 1;
 	return DB_OK;
 }
 
@@ -100,6 +123,45 @@ store_audit_max_id(struct db *db, struct arena *a, unsigned long long *out)
 	if ((rc = db_query(db, a, SQL_MAX_ID, DB_NOARGS, &res)) != DB_OK)
 		return rc;
 	if (res.nrows != 1 || seal_parse_id(res.rows[0].v[0], out) == -1)
+		return DB_ERROR;
+	return DB_OK;
+}
+
+int
+store_audit_held_min(struct db *db, struct arena *a, unsigned long long lo,
+    unsigned long long hi, unsigned long long *id, int *found)
+{
+	struct db_res	 res;
+	int		 rc;
+
+	*found = 0;
+	*id = lo;
+	rc = db_query(db, a, SQL_HELD, DB_ARGS(DB_INT(lo), DB_INT(hi)), &res);
+	if (rc == DB_DEADLOCK) {
+		/* Some id in lo..hi is locked: its row exists, uncommitted. */
+		*found = 1;
+		return DB_OK;
+	}
+	if (rc != DB_OK)
+		return rc;
+	/* Rows that committed since the sealer looked: not given up either. */
+	if (res.nrows == 1 && res.rows[0].v[0] != NULL) {
+		if (seal_parse_id(res.rows[0].v[0], id) == -1)
+			return DB_ERROR;
+		*found = 1;
+	}
+	return DB_OK;
+}
+
+int
+store_audit_lock_wait(struct db *db, struct arena *a, long long *sec)
+{
+	struct db_res	 res;
+	int		 rc;
+
+	if ((rc = db_query(db, a, SQL_LOCK_WAIT, DB_NOARGS, &res)) != DB_OK)
+		return rc;
+	if (res.nrows != 1 || db_cell_int(res.rows[0].v[0], sec) == -1)
 		return DB_ERROR;
 	return DB_OK;
 }
@@ -139,41 +201,84 @@ store_audit_seal_add(struct db *db, const struct store_seal_entry *e, size_t n)
 }
 
 int
-store_audit_checkpoint_add(struct db *db, unsigned long long last_id,
-    const unsigned char hash[SEAL_HASH_LEN], unsigned long long rows,
-    unsigned long long skipped)
+store_audit_checkpoint_add(struct db *db, const struct seal_checkpoint *cp)
 {
-	return db_exec(db, SQL_CHECKPOINT_ADD, DB_ARGS(DB_INT(last_id),
-	    DB_BLOB(hash, SEAL_HASH_LEN), DB_INT(rows), DB_INT(skipped)), NULL);
+	return db_exec(db, SQL_CHECKPOINT_ADD, DB_ARGS(DB_INT(cp->seq),
+	    DB_TEXT(cp->key_id), DB_INT(cp->first_id), DB_INT(cp->last_id),
+	    DB_BLOB(cp->head, SEAL_HASH_LEN), DB_INT(cp->rows),
+	    DB_INT(cp->skipped), DB_TIME(cp->sealed_at),
+	    DB_BLOB(cp->sig, SEAL_SIG_LEN), DB_BLOB(cp->prev, SEAL_HASH_LEN)), NULL);
+}
+
+/* A checkpoint row (CHECKPOINT_COLS) into cp; unreadable cells set is_malformed. */
+static void
+checkpoint_parse(const struct db_row *r, struct seal_checkpoint *cp)
+{
+	memset(cp, 0, sizeof(*cp));
+	if (seal_parse_id(r->v[0], &cp->seq) == -1)
+		cp->is_malformed = 1;
+	if (r->v[1] != NULL && r->len[1] == SEAL_KEY_ID_LEN)
+		memcpy(cp->key_id, r->v[1], SEAL_KEY_ID_LEN);
+	else
+		cp->is_malformed = 1;
+	if (seal_parse_id(r->v[2], &cp->first_id) == -1 ||
+	    seal_parse_id(r->v[3], &cp->last_id) == -1 ||
+	    cell_bytes(r, 4, cp->head, SEAL_HASH_LEN) == -1 ||
+	    seal_parse_id(r->v[5], &cp->rows) == -1 ||
+	    seal_parse_id(r->v[6], &cp->skipped) == -1 ||
+	    db_cell_time(r->v[7], &cp->sealed_at) == -1 ||
+	    cell_bytes(r, 8, cp->sig, SEAL_SIG_LEN) == -1 ||
+	    cell_bytes(r, 9, cp->prev, SEAL_HASH_LEN) == -1)
+		cp->is_malformed = 1;
 }
 
 int
 store_audit_checkpoint_last(struct db *db, struct arena *a,
-    struct store_checkpoint *cp)
+    struct seal_checkpoint *cp, int *found)
 {
 	struct db_res	 res;
 	int		 rc;
 
 	memset(cp, 0, sizeof(*cp));
+	*found = 0;
 	if ((rc = db_query(db, a, SQL_CHECKPOINT_LAST, DB_NOARGS, &res)) != DB_OK)
 		return rc;
-	if (res.nrows == 0)
-		return DB_OK;
-	if (seal_parse_id(res.rows[0].v[0], &cp->last_id) == -1 ||
-	    cell_hash(&res.rows[0], 1, cp->hash) == -1 ||
-	    db_cell_time(res.rows[0].v[2], &cp->sealed_at) == -1) {
-		log_errx("audit: the newest checkpoint is malformed");
-		return DB_ERROR;
+	if (res.nrows == 1) {
+		checkpoint_parse(&res.rows[0], cp);
+		*found = 1;
 	}
-	cp->is_found = 1;
 	return DB_OK;
 }
 
 int
-store_audit_seal_each(struct db *db, int (*fn)(void *, const struct db_row *),
-    void *arg)
+store_audit_checkpoints_after(struct db *db, struct arena *a,
+    unsigned long long after, long limit, struct seal_checkpoint **out,
+    size_t *n)
 {
-	return db_query_each(db, SQL_SEAL_EACH, DB_NOARGS, fn, arg);
+	struct db_res	 res;
+	size_t		 i;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_query(db, a, SQL_CHECKPOINTS_AFTER, DB_ARGS(DB_INT(after),
+	    DB_INT(limit)), &res)) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_OK;
+	*out = arena_alloc(a, res.nrows * sizeof(**out));
+	for (i = 0; i < res.nrows; i++)
+		checkpoint_parse(&res.rows[i], &(*out)[i]);
+	*n = res.nrows;
+	return DB_OK;
+}
+
+int
+store_audit_entries_after(struct db *db, struct arena *a,
+    unsigned long long after, long limit, struct db_res *res)
+{
+	return db_query(db, a, SQL_ENTRIES_AFTER, DB_ARGS(DB_INT(after),
+	    DB_INT(limit)), res);
 }
 
 int
@@ -193,6 +298,22 @@ store_audit_forged_min(struct db *db, struct arena *a, unsigned long long *id,
 		*found = 1;
 	}
 	return DB_OK;
+}
+
+int
+store_audit_snapshot_begin(struct db *db)
+{
+	int	 rc;
+
+	if ((rc = db_exec(db, SQL_SNAPSHOT_LEVEL, DB_NOARGS, NULL)) != DB_OK)
+		return rc;
+	return db_begin(db);
+}
+
+void
+store_audit_snapshot_end(struct db *db)
+{
+	(void)db_rollback(db);
 }
 
 int

@@ -1,8 +1,9 @@
 /*
  * SQL of the audit seal, shared by the sealer (concierge-audit seal) and
- * the verifier (worker and CLI): the seal entries, checkpoints, the rows
- * still to seal, and the advisory lock that keeps to one sealer. Reads
- * are plain READ COMMITTED selects: nothing here locks audit_log.
+ * the verifiers (worker and CLI): seal entries, checkpoints, the rows
+ * still to seal, the probe for ids held by open transactions, the
+ * verifier's snapshot, and the advisory lock that keeps to one sealer.
+ * Reads are plain READ COMMITTED selects: nothing here locks audit_log.
  */
 #ifndef CONCIERGE_STORE_AUDIT_H
 #define CONCIERGE_STORE_AUDIT_H
@@ -18,22 +19,16 @@
 	" a.entity_type, a.entity_id, a.patient_id, a.outcome, a.request_id," \
 	" a.ip, a.summary, a.metadata"
 
-/* The newest seal entry: the chain's tip. */
+/* The newest seal entry, as stored: the chain's tip. */
 struct store_seal_tip {
 	int			 is_found;
+	unsigned long long	 audit_id;
 	unsigned long long	 last_id;
 	unsigned char		 hash[SEAL_HASH_LEN];
+	int			 is_malformed;
 };
 
-/* A checkpoint row. */
-struct store_checkpoint {
-	int			 is_found;
-	unsigned long long	 last_id;
-	unsigned char		 hash[SEAL_HASH_LEN];
-	int64_t			 sealed_at;
-};
-
-/* One seal entry: a row (first == last) or a range of skipped ids. */
+/* One seal entry to write: a row (first == last) or a range of skipped ids. */
 struct store_seal_entry {
 	unsigned long long	 first;
 	unsigned long long	 last;
@@ -52,25 +47,45 @@ int	store_audit_rows_after(struct db *, struct arena *,
 /* Highest committed audit id (0 if none). Returns an enum db_rc. */
 int	store_audit_max_id(struct db *, struct arena *, unsigned long long *);
 /*
+ * Lowest id in lo..hi whose row exists, committed or not: a dirty read
+ * (READ UNCOMMITTED, for this one statement) that sees the row of a
+ * transaction still open. *found is 0 if there is none. Takes no locks.
+ * Returns an enum db_rc.
+ */
+int	store_audit_held_min(struct db *, struct arena *, unsigned long long lo,
+	    unsigned long long hi, unsigned long long *id, int *found);
+/* The server's innodb_lock_wait_timeout in seconds. Returns an enum db_rc. */
+int	store_audit_lock_wait(struct db *, struct arena *, long long *sec);
+/*
  * Append seal entries, in the caller's transaction: n entries of
  * (first, last, is_skip, hash). DB_DUPLICATE means another sealer got
  * there first. Returns an enum db_rc.
  */
 int	store_audit_seal_add(struct db *, const struct store_seal_entry *, size_t n);
-/* Append a checkpoint, in the caller's transaction. Returns an enum db_rc. */
-int	store_audit_checkpoint_add(struct db *, unsigned long long last_id,
-	    const unsigned char hash[SEAL_HASH_LEN], unsigned long long rows,
-	    unsigned long long skipped);
-/* The newest checkpoint (is_found 0 if none). Returns an enum db_rc. */
-int	store_audit_checkpoint_last(struct db *, struct arena *,
-	    struct store_checkpoint *);
+/* Append a signed checkpoint, in the caller's transaction. Returns an enum db_rc. */
+int	store_audit_checkpoint_add(struct db *, const struct seal_checkpoint *);
 /*
- * Stream every seal entry in id order joined with its audit row: cells
- * audit_id, last_id, kind, hash, then STORE_AUDIT_COLS (all NULL for a
- * skip entry or a missing row). Returns an enum db_rc.
+ * The newest checkpoint (highest seq; *found 0 if none). A row whose
+ * cells cannot be read comes back with is_malformed set. Returns an enum
+ * db_rc.
  */
-int	store_audit_seal_each(struct db *, int (*fn)(void *, const struct db_row *),
-	    void *arg);
+int	store_audit_checkpoint_last(struct db *, struct arena *,
+	    struct seal_checkpoint *, int *found);
+/*
+ * Up to limit checkpoints with seq > after, in seq order, into *out (an
+ * array in the arena) and *n. Returns an enum db_rc.
+ */
+int	store_audit_checkpoints_after(struct db *, struct arena *,
+	    unsigned long long after, long limit, struct seal_checkpoint **out,
+	    size_t *n);
+/*
+ * Up to limit seal entries with audit_id > after, in id order, each
+ * joined with its audit row: cells as enum seal_entry_cell
+ * (lib/seal-verify.h), the row's all NULL for a skip entry or a missing
+ * row. Returns an enum db_rc.
+ */
+int	store_audit_entries_after(struct db *, struct arena *,
+	    unsigned long long after, long limit, struct db_res *);
 /*
  * Lowest audit id that lies inside a range sealed as skipped (a row
  * inserted after the sealer recorded that id as never committed).
@@ -78,6 +93,13 @@ int	store_audit_seal_each(struct db *, int (*fn)(void *, const struct db_row *),
  */
 int	store_audit_forged_min(struct db *, struct arena *, unsigned long long *id,
 	    int *found);
+/*
+ * Open a read-only REPEATABLE READ transaction: every read until
+ * store_audit_snapshot_end sees one snapshot. Returns an enum db_rc.
+ */
+int	store_audit_snapshot_begin(struct db *);
+/* End the snapshot (rolled back; nothing was written). */
+void	store_audit_snapshot_end(struct db *);
 /*
  * Take the sealer's advisory lock, waiting up to wait_sec (0: just try);
  * *got is 1 when held. The lock is per connection and ends with it. Returns an

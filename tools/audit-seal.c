@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +26,17 @@
 #include "lib/crypto.h"
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "lib/seal-key.h"
 #include "lib/store-audit.h"
 #include "lib/time.h"
 #include "tools/audit.h"
 
 /* Gaps remembered at once; more are simply seen again on a later pass. */
 #define MAX_GAPS	1024
+/* How much longer than InnoDB's lock wait the gap timeout must be (prod). */
+#define GAP_MARGIN	(10 * UTC_SEC)
+/* A held id is logged at most this often. */
+#define HELD_LOG_EVERY	(60 * UTC_SEC)
 
 /* A range of ids seen missing below a visible id, and since when. */
 struct gap {
@@ -42,11 +48,21 @@ struct sealer {
 	struct db			*db;
 	struct arena			 arena;
 	struct seal_ctx			 sc;
+	const struct cfg		*cfg;
 	const struct seal_opts		*o;
+	const struct seal_key		*signer;
+	const struct seal_keyring	*ring;
+	int				 signer_idx;	/* in ring */
+	int				 is_timeout_checked;
 	unsigned long long		 last;	/* last id the chain covers */
 	unsigned char			 head[SEAL_HASH_LEN];
+	unsigned long long		 seq;	/* of the newest checkpoint */
+	unsigned char			 prev[SEAL_HASH_LEN];	/* its digest */
 	struct gap			 gaps[MAX_GAPS];
 	size_t				 ngaps;
+	unsigned long long		 held;	/* id an open transaction holds, or 0 */
+	unsigned long long		 held_logged;
+	int64_t				 held_logged_at;
 	unsigned long long		 rows, skipped;	/* totals of this run */
 };
 
@@ -54,6 +70,7 @@ enum pass_rc {
 	PASS_IDLE = 0,		/* nothing after the head */
 	PASS_PROGRESS,		/* sealed something */
 	PASS_BLOCKED,		/* stopped at a missing id still within the timeout */
+	PASS_HELD,		/* stopped at an id an open transaction holds */
 	PASS_ERROR,
 };
 
@@ -120,36 +137,67 @@ gaps_prune(struct sealer *s)
 	s->ngaps = j;
 }
 
+/* Refuse to seal on: the seal tables do not end where a signed checkpoint says. */
+static int __attribute__((format(printf, 1, 2)))
+altered(const char *fmt, ...)
+{
+	char	 why[256];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	log_errx("seal: %s: the seal tables were altered; run verify", why);
+	return -1;
+}
+
 /*
- * Load the chain's tip: where sealing resumes. Every pass writes its
- * entries and a checkpoint together, so the newest checkpoint names the
- * tip; if it does not, seal entries were deleted or altered, and sealing
- * on would paper over that. 0 or -1.
+ * Load the chain's tip: where sealing resumes. It is the newest
+ * checkpoint, once its signature verifies: the stored entries are
+ * trusted for nothing but to end exactly there (every pass writes its
+ * entries and its checkpoint together). Anything else means the seal
+ * was altered, and sealing on would paper over it. 0 or -1.
  */
 static int
 load_tip(struct sealer *s)
 {
 	struct store_seal_tip	 t;
-	struct store_checkpoint	 cp;
+	struct seal_checkpoint	 cp;
+	int			 found, idx, rc;
 
 	if (store_audit_seal_tip(s->db, &s->arena, &t) != DB_OK ||
-	    store_audit_checkpoint_last(s->db, &s->arena, &cp) != DB_OK)
+	    store_audit_checkpoint_last(s->db, &s->arena, &cp, &found) != DB_OK)
 		return -1;
-	if (cp.is_found != t.is_found || (cp.is_found &&
-	    (cp.last_id != t.last_id || !crypto_equal(cp.hash, t.hash,
-	    SEAL_HASH_LEN)))) {
-		log_errx("seal: the newest checkpoint (id %llu) is not the "
-		    "chain's tip (id %llu): the seal tables were altered; "
-		    "run verify", cp.last_id, t.last_id);
+	s->ngaps = 0;
+	if (!found && !t.is_found) {
+		s->last = s->seq = 0;
+		memset(s->head, 0, SEAL_HASH_LEN);
+		memset(s->prev, 0, SEAL_HASH_LEN);
+		return 0;
+	}
+	if (!found || cp.is_malformed)
+		return altered("no readable checkpoint vouches for the seal "
+		    "entries");
+	if ((rc = seal_checkpoint_check(&s->sc, s->ring, &cp, &idx)) != SEAL_SIG_OK)
+		return altered("the newest checkpoint (%llu) %s", cp.seq,
+		    rc == SEAL_SIG_UNKNOWN_KEY ? "is signed by a key that "
+		    "audit.verify_key_file does not list" : "does not carry a "
+		    "valid signature");
+	if (!t.is_found || t.is_malformed || t.last_id != cp.last_id ||
+	    !crypto_equal(t.hash, cp.head, SEAL_HASH_LEN))
+		return altered("the newest checkpoint (%llu, through id %llu) "
+		    "is not the chain's tip (id %llu)", cp.seq, cp.last_id,
+		    t.last_id);
+	if (idx > s->signer_idx) {
+		log_errx("seal: the signing key %s is older than key %s of the "
+		    "newest checkpoint; keys rotate forward only", s->signer->id,
+		    cp.key_id);
 		return -1;
 	}
-	s->last = t.is_found ? t.last_id : 0;
-	if (t.is_found)
-		memcpy(s->head, t.hash, SEAL_HASH_LEN);
-	else
-		memset(s->head, 0, SEAL_HASH_LEN);
-	s->ngaps = 0;
-	return 0;
+	s->last = cp.last_id;
+	s->seq = cp.seq;
+	memcpy(s->head, cp.head, SEAL_HASH_LEN);
+	return seal_checkpoint_digest(&s->sc, &cp, s->prev);
 }
 
 /*
@@ -171,67 +219,136 @@ note_gaps(struct sealer *s, const struct db_res *res, size_t from,
 	}
 }
 
+/* A run of entries being built for one pass, and its chain state. */
+struct pass {
+	struct store_seal_entry	*e;
+	long			 n;
+	unsigned long long	 last;
+	unsigned char		 hash[SEAL_HASH_LEN];
+	unsigned long long	 nrows, nskip;
+	enum pass_rc		 stop;	/* PASS_BLOCKED or PASS_HELD when stopped early */
+};
+
+/* Chain a skip entry for lo..hi. 0 or -1. */
+static int
+add_skip(struct sealer *s, struct pass *p, unsigned long long lo,
+    unsigned long long hi)
+{
+	struct store_seal_entry	*e = &p->e[p->n];
+
+	*e = (struct store_seal_entry){ lo, hi, 1, { 0 } };
+	if (seal_step_skip(&s->sc, p->hash, lo, hi, e->hash) == -1)
+		return -1;
+	memcpy(p->hash, e->hash, SEAL_HASH_LEN);
+	p->n++;
+	p->nskip += hi - lo + 1;
+	p->last = hi;
+	log_info("seal: ids %llu..%llu never committed; sealed as skipped",
+	    lo, hi);
+	return 0;
+}
+
+/* Log, at most once a minute, that an open transaction holds id. */
+static void
+log_held(struct sealer *s, unsigned long long id, int64_t age, int64_t now)
+{
+	if (s->held_logged == id && now - s->held_logged_at < HELD_LOG_EVERY)
+		return;
+	s->held_logged = id;
+	s->held_logged_at = now;
+	log_warnx("seal: id %llu is held by a transaction open for over %lld s; "
+	    "later rows wait until it commits or rolls back", id,
+	    (long long)(age / UTC_SEC));
+}
+
 /*
- * Chain the rows of res after s->last into e (at most 2 entries per row).
- * Stops at a missing id younger than the timeout (*blocked set). Returns
- * the number of entries, with *last, hash, *nrows and *nskip advanced, or
- * -1 if a row cannot be canonicalised.
+ * The gap lo..hi lies before the next visible row. Returns 1 if it was
+ * sealed as skipped (the walk goes on), 0 if the pass stops here (p->stop
+ * says why), -1 on failure. Ids before the first one that has a row
+ * (committed since, or held by an open transaction) are given up once
+ * the gap is old enough; that one never is.
  */
-static long
-chain_rows(struct sealer *s, const struct db_res *res,
-    struct store_seal_entry *e, unsigned long long *last,
-    unsigned char hash[SEAL_HASH_LEN], unsigned long long *nrows,
-    unsigned long long *nskip, int *blocked)
+static int
+pass_gap(struct sealer *s, struct pass *p, unsigned long long lo,
+    unsigned long long hi, int64_t now)
+{
+	unsigned long long	 held;
+	int64_t			 age = now - gap_seen(s, lo, hi, now);
+	int			 is_held;
+
+	if (age < s->o->gap_timeout) {
+		p->stop = PASS_BLOCKED;
+		return 0;
+	}
+	if (store_audit_held_min(s->db, &s->arena, lo, hi, &held, &is_held) !=
+	    DB_OK)
+		return -1;
+	if (!is_held)
+		return add_skip(s, p, lo, hi) == -1 ? -1 : 1;
+	if (held > lo && add_skip(s, p, lo, held - 1) == -1)
+		return -1;
+	p->stop = PASS_HELD;
+	s->held = held;
+	log_held(s, held, age, now);
+	return 0;
+}
+
+/*
+ * Chain the rows of res after s->last into p (at most 2 entries per
+ * row). Stops at a missing id younger than the timeout or held open.
+ * 0, or -1 if a row cannot be canonicalised or the database failed.
+ */
+static int
+chain_rows(struct sealer *s, const struct db_res *res, struct pass *p)
 {
 	unsigned long long	 id;
-	long			 n = 0;
 	size_t			 i;
 	int64_t			 now = mono_now();
+	int			 rc;
 
+	s->held = 0;
 	for (i = 0; i < res->nrows; i++) {
 		id = strtoull(res->rows[i].v[0], NULL, 10);
-		if (id > *last + 1) {
-			if (now - gap_seen(s, *last + 1, id - 1, now) <
-			    s->o->gap_timeout) {
-				*blocked = 1;
+		if (id > p->last + 1 &&
+		    (rc = pass_gap(s, p, p->last + 1, id - 1, now)) != 1) {
+			if (rc == 0)
 				note_gaps(s, res, i + 1, id, now);
-				break;
-			}
-			e[n] = (struct store_seal_entry){ *last + 1, id - 1, 1, { 0 } };
-			if (seal_step_skip(&s->sc, hash, *last + 1, id - 1,
-			    e[n].hash) == -1)
-				return -1;
-			memcpy(hash, e[n++].hash, SEAL_HASH_LEN);
-			*nskip += id - 1 - *last;
-			log_info("seal: ids %llu..%llu never committed; sealed as "
-			    "skipped", *last + 1, id - 1);
+			return rc;
 		}
-		e[n] = (struct store_seal_entry){ id, id, 0, { 0 } };
-		if (seal_step_row(&s->sc, hash, res->rows[i].v, res->rows[i].len,
-		    e[n].hash) == -1) {
+		p->e[p->n] = (struct store_seal_entry){ id, id, 0, { 0 } };
+		if (seal_step_row(&s->sc, p->hash, res->rows[i].v,
+		    res->rows[i].len, p->e[p->n].hash) == -1) {
 			log_errx("seal: row %llu cannot be put in canonical form",
 			    id);
 			return -1;
 		}
-		memcpy(hash, e[n++].hash, SEAL_HASH_LEN);
-		*last = id;
-		(*nrows)++;
+		memcpy(p->hash, p->e[p->n++].hash, SEAL_HASH_LEN);
+		p->last = id;
+		p->nrows++;
 	}
-	return n;
+	return 0;
 }
 
-/* Write entries and a checkpoint in one transaction. Returns an enum db_rc. */
+/* Write the pass's entries and its signed checkpoint in one transaction. Returns an enum db_rc. */
 static int
-write_pass(struct sealer *s, const struct store_seal_entry *e, size_t n,
-    unsigned long long last, const unsigned char hash[SEAL_HASH_LEN],
-    unsigned long long nrows, unsigned long long nskip)
+write_pass(struct sealer *s, const struct pass *p, struct seal_checkpoint *cp)
 {
 	int	 rc;
 
+	memset(cp, 0, sizeof(*cp));
+	cp->seq = s->seq + 1;
+	memcpy(cp->prev, s->prev, SEAL_HASH_LEN);
+	cp->first_id = s->last + 1;
+	cp->last_id = p->last;
+	memcpy(cp->head, p->hash, SEAL_HASH_LEN);
+	cp->rows = p->nrows;
+	cp->skipped = p->nskip;
+	cp->sealed_at = utc_now();
+	if (seal_checkpoint_sign(&s->sc, s->signer, cp) == -1)
+		return DB_ERROR;
 	if ((rc = db_begin(s->db)) == DB_OK &&
-	    (rc = store_audit_seal_add(s->db, e, n)) == DB_OK &&
-	    (rc = store_audit_checkpoint_add(s->db, last, hash, nrows,
-	    nskip)) == DB_OK)
+	    (rc = store_audit_seal_add(s->db, p->e, (size_t)p->n)) == DB_OK &&
+	    (rc = store_audit_checkpoint_add(s->db, cp)) == DB_OK)
 		rc = db_commit(s->db);
 	if (rc != DB_OK)
 		db_rollback(s->db);
@@ -242,11 +359,9 @@ static enum pass_rc
 seal_pass(struct sealer *s)
 {
 	struct db_res		 res;
-	struct store_seal_entry	*e;
-	unsigned char		 hash[SEAL_HASH_LEN];
-	unsigned long long	 last = s->last, nrows = 0, nskip = 0;
-	long			 n;
-	int			 blocked = 0, rc;
+	struct seal_checkpoint	 cp;
+	struct pass		 p;
+	int			 rc;
 
 	arena_reset(&s->arena);
 	if (store_audit_rows_after(s->db, &s->arena, s->last, s->o->batch,
@@ -254,14 +369,15 @@ seal_pass(struct sealer *s)
 		return PASS_ERROR;
 	if (res.nrows == 0)
 		return PASS_IDLE;
-	e = arena_alloc(&s->arena, 2 * res.nrows * sizeof(*e));
-	memcpy(hash, s->head, SEAL_HASH_LEN);
-	if ((n = chain_rows(s, &res, e, &last, hash, &nrows, &nskip,
-	    &blocked)) == -1)
+	memset(&p, 0, sizeof(p));
+	p.e = arena_alloc(&s->arena, 2 * res.nrows * sizeof(*p.e));
+	p.last = s->last;
+	memcpy(p.hash, s->head, SEAL_HASH_LEN);
+	if (chain_rows(s, &res, &p) == -1)
 		return PASS_ERROR;
-	if (n == 0)
-		return PASS_BLOCKED;
-	if ((rc = write_pass(s, e, (size_t)n, last, hash, nrows, nskip)) != DB_OK) {
+	if (p.n == 0)
+		return p.stop;
+	if ((rc = write_pass(s, &p, &cp)) != DB_OK) {
 		if (rc == DB_DUPLICATE)
 			log_warnx("seal: another sealer wrote these ids; "
 			    "resuming from its head");
@@ -271,23 +387,58 @@ seal_pass(struct sealer *s)
 		return rc == DB_DUPLICATE && load_tip(s) == 0 ? PASS_PROGRESS :
 		    PASS_ERROR;
 	}
-	log_debug("seal: %llu rows, %llu ids skipped, through id %llu", nrows,
-	    nskip, last);
-	s->last = last;
-	memcpy(s->head, hash, SEAL_HASH_LEN);
-	s->rows += nrows;
-	s->skipped += nskip;
+	log_debug("seal: checkpoint %llu: %llu rows, %llu ids skipped, through "
+	    "id %llu", cp.seq, p.nrows, p.nskip, p.last);
+	s->last = p.last;
+	s->seq = cp.seq;
+	memcpy(s->head, p.hash, SEAL_HASH_LEN);
+	if (seal_checkpoint_digest(&s->sc, &cp, s->prev) == -1)
+		return PASS_ERROR;
+	s->rows += p.nrows;
+	s->skipped += p.nskip;
 	gaps_prune(s);
-	return blocked ? PASS_BLOCKED : PASS_PROGRESS;
+	return p.stop != PASS_IDLE ? p.stop : PASS_PROGRESS;
+}
+
+/*
+ * The gap timeout must outlast the longest an INSERT into audit_log can
+ * hold its id before its row exists (one InnoDB lock wait): refused
+ * outside dev mode, a warning in it. 0 or -1.
+ */
+static int
+check_gap_timeout(struct sealer *s)
+{
+	long long	 wait;
+
+	if (s->is_timeout_checked)
+		return 0;
+	if (store_audit_lock_wait(s->db, &s->arena, &wait) != DB_OK)
+		return -1;
+	s->is_timeout_checked = 1;
+	if (s->o->gap_timeout >= wait * UTC_SEC + GAP_MARGIN)
+		return 0;
+	if (s->cfg->is_dev) {
+		log_warnx("seal: the gap timeout (%lld ms) is shorter than "
+		    "innodb_lock_wait_timeout (%lld s) + 10 s; allowed in dev "
+		    "mode only", (long long)(s->o->gap_timeout / 1000), wait);
+		return 0;
+	}
+	log_errx("seal: the gap timeout (%lld ms) must exceed "
+	    "innodb_lock_wait_timeout (%lld s) by 10 s at least, or a slow "
+	    "insert could be sealed as never committed",
+	    (long long)(s->o->gap_timeout / 1000), wait);
+	return -1;
 }
 
 /* Connect, take the lock (waiting with --follow), load the tip. Returns an AUDIT_EXIT_*. */
 static int
-sealer_open(struct sealer *s, const struct cfg *cfg, enum db_role role)
+sealer_open(struct sealer *s, enum db_role role)
 {
 	int	 got = 0;
 
-	if (db_open(&s->db, cfg, role) == -1)
+	if (db_open(&s->db, s->cfg, role) == -1)
+		return AUDIT_EXIT_FAIL;
+	if (check_gap_timeout(s) == -1)
 		return AUDIT_EXIT_FAIL;
 	while (!stop) {
 		arena_reset(&s->arena);
@@ -314,7 +465,11 @@ sealer_close(struct sealer *s)
 	s->db = NULL;
 }
 
-/* One run to the highest id visible at the start, waiting out young gaps. */
+/*
+ * One run to the highest id visible at the start, waiting out young
+ * gaps; an id an open transaction still holds after the gap timeout
+ * ends the run there (the next run goes on from it).
+ */
 static int
 run_once(struct sealer *s)
 {
@@ -328,6 +483,11 @@ run_once(struct sealer *s)
 			return AUDIT_EXIT_FAIL;
 		if (r == PASS_IDLE)
 			break;
+		if (r == PASS_HELD) {
+			printf("stopped at id %llu: held by an open transaction\n",
+			    s->held);
+			break;
+		}
 		if (r == PASS_BLOCKED)
 			nap(s->o->gap_timeout < UTC_SEC / 5 ? s->o->gap_timeout :
 			    UTC_SEC / 5);
@@ -337,12 +497,12 @@ run_once(struct sealer *s)
 
 /* Seal until stopped; after a database failure, reconnect and resume. */
 static int
-run_follow(struct sealer *s, const struct cfg *cfg, enum db_role role)
+run_follow(struct sealer *s, enum db_role role)
 {
 	enum pass_rc	 r;
 
 	while (!stop) {
-		if (s->db == NULL && sealer_open(s, cfg, role) != AUDIT_EXIT_OK) {
+		if (s->db == NULL && sealer_open(s, role) != AUDIT_EXIT_OK) {
 			sealer_close(s);
 			nap(s->o->interval);
 			continue;
@@ -361,27 +521,40 @@ run_follow(struct sealer *s, const struct cfg *cfg, enum db_role role)
 
 int
 audit_seal_run(const struct cfg *cfg, enum db_role role,
-    const unsigned char key[SEAL_KEY_LEN], const struct seal_opts *o)
+    const struct seal_key *signer, const struct seal_keyring *ring,
+    const struct seal_opts *o)
 {
-	struct sealer		*s = xcalloc(1, sizeof(*s));
+	struct sealer		*s;
 	struct sigaction	 sa;
 	char			 hex[2 * SEAL_HASH_LEN + 1];
 	int			 rc;
 
+	if (seal_keyring_find(ring, signer->id) == -1) {
+		log_errx("seal: audit.verify_key_file does not list the signing "
+		    "key %s: add its public key there and on every verifier",
+		    signer->id);
+		return AUDIT_EXIT_FAIL;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	s = xcalloc(1, sizeof(*s));
 	arena_init(&s->arena);
-	seal_init(&s->sc, key);
+	seal_init(&s->sc);
+	s->cfg = cfg;
 	s->o = o;
-	if ((rc = sealer_open(s, cfg, role)) == AUDIT_EXIT_OK)
-		rc = o->is_follow ? run_follow(s, cfg, role) : run_once(s);
+	s->signer = signer;
+	s->ring = ring;
+	s->signer_idx = seal_keyring_find(ring, signer->id);
+	if ((rc = sealer_open(s, role)) == AUDIT_EXIT_OK)
+		rc = o->is_follow ? run_follow(s, role) : run_once(s);
 	crypto_hex(s->head, SEAL_HASH_LEN, hex);
 	if (rc == AUDIT_EXIT_OK)
-		printf("sealed %llu rows, skipped %llu ids; head %llu %s\n",
-		    s->rows, s->skipped, s->last, hex);
+		printf("sealed %llu rows, skipped %llu ids; head %llu %s; "
+		    "checkpoint %llu, key %s\n", s->rows, s->skipped, s->last,
+		    hex, s->seq, signer->id);
 	sealer_close(s);
 	seal_release(&s->sc);
 	arena_release(&s->arena);

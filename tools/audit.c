@@ -4,13 +4,17 @@
  *   concierge-audit [--config FILE] [--admin] seal [--follow]
  *       [--interval DUR] [--gap-timeout DUR] [--batch N]
  *   concierge-audit [--config FILE] [--admin] verify [--expect-head ID:HEX]
+ *       [--all-signatures]
  *   concierge-audit [--config FILE] [--admin] head
+ *   concierge-audit keygen SIGNING_KEY_FILE VERIFY_KEY_FILE
  *
  * It connects as db.user of the config (give the sealer a config of its
  * own naming an account with role concierge_sealer), or as
- * db.admin_user with --admin. The HMAC key comes from audit.key_file.
- * Exit: 0 done / chain holds, 1 the chain does not hold, 2 usage,
- * 3 could not run (config, key, database, another sealer).
+ * db.admin_user with --admin. seal signs with audit.signing_key_file;
+ * every command checks signatures with the public keys of
+ * audit.verify_key_file. Exit: 0 done / chain holds, 1 the chain does
+ * not hold, 2 usage, 3 could not run (config, key, database, another
+ * sealer).
  */
 #include "config.h"
 
@@ -24,6 +28,8 @@
 #include "lib/crypto.h"
 #include "lib/log.h"
 #include "lib/mem.h"
+#include "lib/seal-key.h"
+#include "lib/seal-verify.h"
 #include "lib/store-audit.h"
 #include "lib/time.h"
 #include "tools/audit.h"
@@ -32,10 +38,14 @@ struct opts {
 	const char		*config;
 	int			 is_admin;
 	const char		*command;
+	char *const		*args;		/* after the command */
+	int			 nargs;
 	struct seal_opts	 seal;
 	int			 has_seal_opt;
+	int			 has_gap_timeout;
 	int			 has_expect;
 	struct seal_head	 expect;
+	unsigned		 verify_flags;	/* SEAL_VERIFY_* */
 };
 
 static void
@@ -47,7 +57,9 @@ usage(void)
 	    "           [--gap-timeout DUR] [--batch N]\n"
 	    "       concierge-audit [--config FILE] [--admin] verify "
 	    "[--expect-head ID:HEX]\n"
+	    "           [--all-signatures]\n"
 	    "       concierge-audit [--config FILE] [--admin] head\n"
+	    "       concierge-audit keygen SIGNING_KEY_FILE VERIFY_KEY_FILE\n"
 	    "DUR: a number with ms, s or m (seconds if none), e.g. 30s\n");
 }
 
@@ -116,6 +128,7 @@ parse_opt(int ch, struct opts *o)
 	case 'g':
 		if (parse_duration(optarg, &o->seal.gap_timeout) == -1)
 			return -1;
+		o->has_gap_timeout = 1;
 		break;
 	case 'b':
 		errno = 0;
@@ -127,6 +140,9 @@ parse_opt(int ch, struct opts *o)
 	case 'e':
 		o->has_expect = 1;
 		return parse_head(optarg, &o->expect);
+	case 's':
+		o->verify_flags |= SEAL_VERIFY_ALL_SIGNATURES;
+		return 0;
 	default:
 		return -1;
 	}
@@ -145,6 +161,7 @@ parse_opts(int argc, char *argv[], struct opts *o)
 		{ "gap-timeout", required_argument, NULL, 'g' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "expect-head", required_argument, NULL, 'e' },
+		{ "all-signatures", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int	 ch;
@@ -152,36 +169,56 @@ parse_opts(int argc, char *argv[], struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->config = getenv("CONCIERGE_CONFIG");
 	o->seal.interval = UTC_SEC;
-	o->seal.gap_timeout = 30 * UTC_SEC;
 	o->seal.batch = 1000;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1)
 		if (parse_opt(ch, o) == -1)
 			return -1;
-	if (optind != argc - 1)
+	if (optind >= argc)
 		return -1;
 	o->command = argv[optind];
+	o->args = argv + optind + 1;
+	o->nargs = argc - optind - 1;
 	if (strcmp(o->command, "seal") != 0 && o->has_seal_opt)
 		return -1;
-	if (strcmp(o->command, "verify") != 0 && o->has_expect)
+	if (strcmp(o->command, "verify") != 0 &&
+	    (o->has_expect || o->verify_flags != 0))
+		return -1;
+	if (o->nargs != (strcmp(o->command, "keygen") == 0 ? 2 : 0))
 		return -1;
 	return 0;
 }
 
+/*
+ * The newest checkpoint, once its signature verifies, as
+ * "ID:HASH TIME checkpoint SEQ key KEYID": the first word is what
+ * verify --expect-head takes.
+ */
 static int
-cmd_head(struct db *db, struct arena *a)
+cmd_head(struct db *db, struct arena *a, const struct seal_keyring *ring)
 {
-	struct store_checkpoint	 cp;
+	struct seal_checkpoint	 cp;
+	struct seal_ctx		 sc;
 	char			 hex[2 * SEAL_HASH_LEN + 1], at[UTC_BUFSZ];
+	int			 found, rc;
 
-	if (store_audit_checkpoint_last(db, a, &cp) != DB_OK)
+	if (store_audit_checkpoint_last(db, a, &cp, &found) != DB_OK)
 		return AUDIT_EXIT_FAIL;
-	if (!cp.is_found) {
+	if (!found) {
 		fprintf(stderr, "concierge-audit: nothing is sealed yet\n");
 		return AUDIT_EXIT_FAIL;
 	}
-	crypto_hex(cp.hash, SEAL_HASH_LEN, hex);
-	printf("%llu:%s %s\n", cp.last_id, hex,
-	    utc_format(cp.sealed_at, at, sizeof(at), 1));
+	seal_init(&sc);
+	rc = cp.is_malformed ? SEAL_SIG_BAD : seal_checkpoint_check(&sc, ring,
+	    &cp, NULL);
+	seal_release(&sc);
+	if (rc != SEAL_SIG_OK) {
+		fprintf(stderr, "concierge-audit: the newest checkpoint (%llu) "
+		    "does not verify; run verify\n", cp.seq);
+		return AUDIT_EXIT_BAD;
+	}
+	crypto_hex(cp.head, SEAL_HASH_LEN, hex);
+	printf("%llu:%s %s checkpoint %llu key %s\n", cp.last_id, hex,
+	    utc_format(cp.sealed_at, at, sizeof(at), 1), cp.seq, cp.key_id);
 	return AUDIT_EXIT_OK;
 }
 
@@ -196,35 +233,29 @@ seconds_since(const struct timespec *t0)
 }
 
 static int
-cmd_verify(struct db *db, struct arena *a, const unsigned char key[SEAL_KEY_LEN],
-    const struct opts *o)
+cmd_verify(struct db *db, const struct seal_keyring *ring, const struct opts *o)
 {
-	struct seal_ctx		 sc;
 	struct seal_verdict	 v;
 	struct json_object	*j;
 	struct timespec		 t0;
-	double			 secs;
-	int			 rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	seal_init(&sc, key);
-	rc = seal_verify(db, a, &sc, o->has_expect ? &o->expect : NULL, &v);
-	seal_release(&sc);
-	if (rc == -1)
+	if (seal_verify(db, ring, o->has_expect ? &o->expect : NULL,
+	    o->verify_flags, &v) == -1)
 		return AUDIT_EXIT_FAIL;
-	secs = seconds_since(&t0);
 	j = seal_verdict_json(&v);
 	printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
 	json_object_put(j);
-	fprintf(stderr, "concierge-audit: verified %llu entries in %.3f s\n",
-	    v.entries, secs);
+	fprintf(stderr, "concierge-audit: verified %llu entries and %llu "
+	    "checkpoints (%llu signatures) in %.3f s\n", v.entries,
+	    v.checkpoints, v.signatures, seconds_since(&t0));
 	return v.is_ok ? AUDIT_EXIT_OK : AUDIT_EXIT_BAD;
 }
 
 /* verify and head: one connection, one command. */
 static int
 run_reader(const struct cfg *cfg, enum db_role role,
-    const unsigned char key[SEAL_KEY_LEN], const struct opts *o)
+    const struct seal_keyring *ring, const struct opts *o)
 {
 	struct db	*db;
 	struct arena	 a;
@@ -234,42 +265,81 @@ run_reader(const struct cfg *cfg, enum db_role role,
 		return AUDIT_EXIT_FAIL;
 	arena_init(&a);
 	if (strcmp(o->command, "head") == 0)
-		rc = cmd_head(db, &a);
+		rc = cmd_head(db, &a, ring);
 	else
-		rc = cmd_verify(db, &a, key, o);
+		rc = cmd_verify(db, ring, o);
 	arena_release(&a);
 	db_close(db);
 	return rc;
 }
 
+/* keygen: a new key pair; needs no config and no database. */
+static int
+cmd_keygen(const struct opts *o)
+{
+	char	 id[SEAL_KEY_ID_LEN + 1];
+
+	if (seal_keygen(o->args[0], o->args[1], id) == -1)
+		return AUDIT_EXIT_FAIL;
+	printf("key %s: signing key %s (keep it on the sealer's host only), "
+	    "public key %s (append it to audit.verify_key_file everywhere)\n",
+	    id, o->args[0], o->args[1]);
+	return AUDIT_EXIT_OK;
+}
+
+/* seal: the signing key, the ring, and the gap timeout from the config unless given. */
+static int
+cmd_seal(const struct cfg *cfg, enum db_role role,
+    const struct seal_keyring *ring, struct opts *o)
+{
+	struct seal_key	 signer;
+	int		 rc;
+
+	if (seal_signer_load(&signer, cfg->audit_signing_key_file) == -1)
+		return AUDIT_EXIT_FAIL;
+	if (!o->has_gap_timeout)
+		o->seal.gap_timeout = cfg->audit_gap_timeout_seconds * UTC_SEC;
+	rc = audit_seal_run(cfg, role, &signer, ring, &o->seal);
+	seal_key_release(&signer);
+	return rc;
+}
+
+static int
+is_command(const char *c)
+{
+	return strcmp(c, "seal") == 0 || strcmp(c, "verify") == 0 ||
+	    strcmp(c, "head") == 0 || strcmp(c, "keygen") == 0;
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct opts	 o;
-	struct cfg	 cfg;
-	unsigned char	 key[SEAL_KEY_LEN];
-	enum db_role	 role;
-	int		 rc = AUDIT_EXIT_FAIL;
+	struct opts		 o;
+	struct cfg		 cfg;
+	struct seal_keyring	 ring;
+	enum db_role		 role;
+	int			 rc = AUDIT_EXIT_FAIL;
 
 	log_init("audit-cli", LOG_LVL_INFO);
-	if (parse_opts(argc, argv, &o) == -1 || (strcmp(o.command, "seal") != 0 &&
-	    strcmp(o.command, "verify") != 0 && strcmp(o.command, "head") != 0)) {
+	if (parse_opts(argc, argv, &o) == -1 || !is_command(o.command)) {
 		usage();
 		return AUDIT_EXIT_USAGE;
 	}
+	if (strcmp(o.command, "keygen") == 0)
+		return cmd_keygen(&o);
+	memset(&ring, 0, sizeof(ring));
 	cfg_defaults(&cfg);
 	if (o.config != NULL && cfg_load(&cfg, o.config) == -1)
 		goto out;
 	role = o.is_admin ? DB_ROLE_ADMIN : DB_ROLE_WORKER;
-	if (strcmp(o.command, "head") != 0 &&
-	    seal_key_load(cfg.audit_key_file, key) == -1)
+	if (seal_keyring_load(&ring, cfg.audit_verify_key_file) == -1)
 		goto out;
 	if (strcmp(o.command, "seal") == 0)
-		rc = audit_seal_run(&cfg, role, key, &o.seal);
+		rc = cmd_seal(&cfg, role, &ring, &o);
 	else
-		rc = run_reader(&cfg, role, key, &o);
+		rc = run_reader(&cfg, role, &ring, &o);
 out:
-	explicit_bzero(key, sizeof(key));
+	seal_keyring_release(&ring);
 	cfg_release(&cfg);
 	return rc;
 }

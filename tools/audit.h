@@ -1,4 +1,4 @@
-/* concierge-audit: what the command-line front end hands to the sealer. */
+/* concierge-audit: what the command-line front end hands to its commands. */
 #ifndef CONCIERGE_TOOLS_AUDIT_H
 #define CONCIERGE_TOOLS_AUDIT_H
 
@@ -6,11 +6,11 @@
 
 #include "lib/cfg.h"
 #include "lib/db.h"
-#include "lib/seal.h"
+#include "lib/seal-key.h"
 
 /* Exit statuses of concierge-audit. */
 #define AUDIT_EXIT_OK		0
-#define AUDIT_EXIT_BAD		1	/* verify: the chain does not hold */
+#define AUDIT_EXIT_BAD		1	/* verify, head: the chain does not hold */
 #define AUDIT_EXIT_USAGE	2
 #define AUDIT_EXIT_FAIL		3	/* config, key, database, or another sealer */
 
@@ -23,10 +23,13 @@ struct seal_opts {
 
 /*
  * Seal committed rows in id order (once, or with is_follow until SIGTERM
- * or SIGINT). The database connection is opened from cfg with role.
- * Returns an AUDIT_EXIT_* status.
+ * or SIGINT), signing each checkpoint with signer; ring holds the public
+ * keys the seal's checkpoints were signed with (the signer's among them).
+ * The database connection is opened from cfg with role. Returns an
+ * AUDIT_EXIT_* status.
  */
 int	audit_seal_run(const struct cfg *, enum db_role,
-	    const unsigned char key[SEAL_KEY_LEN], const struct seal_opts *);
+	    const struct seal_key *signer, const struct seal_keyring *ring,
+	    const struct seal_opts *);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "lib/ctx.h"
 #include "lib/id.h"
+#include "lib/store-appointment.h"
 #include "lib/tz.h"
 #include "lib/worker.h"
 
@@ -46,24 +47,6 @@ struct avail {
 /* A half-open UTC interval [start, end) in microseconds. */
 struct interval {
 	int64_t	 start, end;
-};
-
-struct appt_row {
-	char		 id[ID_LEN + 1];
-	const char	*provider_id;
-	const char	*patient_id;
-	int64_t		 start_at, end_at;
-	int64_t		 prev_start_at;	/* a reschedule's old start; 0 otherwise */
-	const char	*status;
-	const char	*visit_type;
-	const char	*location;
-	const char	*reason;
-	const char	*booked_by;
-	const char	*override_reason;
-	const char	*cancel_reason;
-	const char	*cancelled_by;
-	int64_t		 cancelled_at;	/* JTIME_NULL if not cancelled */
-	int64_t		 created_at, updated_at;
 };
 
 /* What a change did, for its audit row, notifications and events. */

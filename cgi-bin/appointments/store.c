@@ -219,66 +219,12 @@ store_care_team_add(struct db *db, const char *patient, const char *provider,
 	    DB_TEXT(provider), DB_TEXT(by), DB_TIME(now)), NULL);
 }
 
-#define APPT_COLS \
-    "SELECT id, provider_id, patient_id, start_at, end_at, status," \
-    " visit_type, location, reason, booked_by, override_reason," \
-    " cancel_reason, cancelled_by, cancelled_at, created_at, updated_at" \
-    " FROM appointments"
-
-static const char SQL_GET[] = APPT_COLS " WHERE id = ?";
-
-static int
-row_to_appt(const struct db_row *r, struct appt_row *out)
-{
-	memset(out, 0, sizeof(*out));
-	snprintf(out->id, sizeof(out->id), "%s", r->v[0]);
-	out->provider_id = r->v[1];
-	out->patient_id = r->v[2];
-	out->status = r->v[5];
-	out->visit_type = r->v[6];
-	out->location = r->v[7];
-	out->reason = r->v[8];
-	out->booked_by = r->v[9];
-	out->override_reason = r->v[10];
-	out->cancel_reason = r->v[11];
-	out->cancelled_by = r->v[12];
-	out->cancelled_at = INT64_MIN;
-	if (r->v[13] != NULL && db_cell_time(r->v[13], &out->cancelled_at) == -1)
-		return -1;
-	if (db_cell_time(r->v[3], &out->start_at) == -1 ||
-	    db_cell_time(r->v[4], &out->end_at) == -1 ||
-	    db_cell_time(r->v[14], &out->created_at) == -1 ||
-	    db_cell_time(r->v[15], &out->updated_at) == -1)
-		return -1;
-	return 0;
-}
-
-int
-store_appt_get(struct db *db, struct arena *a, const char *id,
-    struct appt_row *out, int *found)
-{
-	struct db_res	 res;
-	int		 rc;
-
-	*found = 0;
-	if ((rc = db_query(db, a, SQL_GET, DB_ARGS(DB_TEXT(id)), &res)) != DB_OK ||
-	    res.nrows == 0)
-		return rc;
-	if (row_to_appt(&res.rows[0], out) == -1)
-		return DB_ERROR;
-	*found = 1;
-	return DB_OK;
-}
-
 static const char SQL_RESCHEDULE[] =
     "UPDATE appointments SET start_at = ?, end_at = ?, updated_at = ?"
     " WHERE id = ? AND status = 'scheduled' AND start_at = ?";
 static const char SQL_CANCEL[] =
     "UPDATE appointments SET status = 'cancelled', cancel_reason = ?,"
     " cancelled_by = ?, cancelled_at = ?, updated_at = ?"
-    " WHERE id = ? AND status = ?";
-static const char SQL_SET_STATUS[] =
-    "UPDATE appointments SET status = ?, updated_at = ?"
     " WHERE id = ? AND status = ?";
 
 int
@@ -295,14 +241,6 @@ store_appt_cancel(struct db *db, const char *id, const char *from,
 {
 	return db_exec(db, SQL_CANCEL, DB_ARGS(DB_TEXT(reason), DB_TEXT(by),
 	    DB_TIME(now), DB_TIME(now), DB_TEXT(id), DB_TEXT(from)), n);
-}
-
-int
-store_appt_set_status(struct db *db, const char *id, const char *from,
-    const char *to, int64_t now, unsigned long long *n)
-{
-	return db_exec(db, SQL_SET_STATUS, DB_ARGS(DB_TEXT(to), DB_TIME(now),
-	    DB_TEXT(id), DB_TEXT(from)), n);
 }
 
 /*
@@ -361,22 +299,22 @@ store_booked(struct db *db, struct arena *a, const char *pid, int64_t from,
 #define LIST_DESC \
     " AND (start_at < ? OR id < ?) ORDER BY start_at DESC, id DESC LIMIT ?"
 
-static const char SQL_LIST_PATIENT_ASC[] = APPT_COLS
+static const char SQL_LIST_PATIENT_ASC[] = STORE_APPT_COLS
     " WHERE patient_id = ? AND (? IS NULL OR provider_id = ?)"
     LIST_FILTERS LIST_ASC;
-static const char SQL_LIST_PATIENT_DESC[] = APPT_COLS
+static const char SQL_LIST_PATIENT_DESC[] = STORE_APPT_COLS
     " WHERE patient_id = ? AND (? IS NULL OR provider_id = ?)"
     LIST_FILTERS LIST_DESC;
-static const char SQL_LIST_PROVIDER_ASC[] = APPT_COLS
+static const char SQL_LIST_PROVIDER_ASC[] = STORE_APPT_COLS
     " WHERE provider_id = ? AND (? IS NULL OR patient_id = ?)"
     LIST_FILTERS LIST_ASC;
-static const char SQL_LIST_PROVIDER_DESC[] = APPT_COLS
+static const char SQL_LIST_PROVIDER_DESC[] = STORE_APPT_COLS
     " WHERE provider_id = ? AND (? IS NULL OR patient_id = ?)"
     LIST_FILTERS LIST_DESC;
-static const char SQL_LIST_ALL_ASC[] = APPT_COLS
+static const char SQL_LIST_ALL_ASC[] = STORE_APPT_COLS
     " WHERE ? IS NULL AND (? IS NULL OR patient_id = ?)"
     LIST_FILTERS LIST_ASC;
-static const char SQL_LIST_ALL_DESC[] = APPT_COLS
+static const char SQL_LIST_ALL_DESC[] = STORE_APPT_COLS
     " WHERE ? IS NULL AND (? IS NULL OR patient_id = ?)"
     LIST_FILTERS LIST_DESC;
 
@@ -405,7 +343,7 @@ store_appt_list(struct db *db, struct arena *a, const struct appt_query *q,
 		return rc;
 	*out = arena_alloc(a, (res.nrows + 1) * sizeof(**out));
 	for (i = 0; i < res.nrows; i++)
-		if (row_to_appt(&res.rows[i], &(*out)[i]) == -1)
+		if (store_appt_row(&res.rows[i], &(*out)[i]) == -1)
 			return DB_ERROR;
 	*n = res.nrows;
 	return DB_OK;

@@ -53,9 +53,6 @@ int	store_appt_insert(struct db *, const struct appt_row *);
 /* INSERT IGNORE the provider into the patient's care team. */
 int	store_care_team_add(struct db *, const char *patient_id,
 	    const char *provider_id, const char *added_by, int64_t now);
-/* One appointment; *found 0 or 1. */
-int	store_appt_get(struct db *, struct arena *, const char *id,
-	    struct appt_row *, int *found);
 /* CAS: move start/end while status is scheduled and start is old_start. */
 int	store_appt_reschedule(struct db *, const char *id, int64_t old_start,
 	    int64_t start, int64_t end, int64_t now, unsigned long long *n);
@@ -63,9 +60,6 @@ int	store_appt_reschedule(struct db *, const char *id, int64_t old_start,
 int	store_appt_cancel(struct db *, const char *id, const char *from,
 	    const char *reason, const char *by, int64_t now,
 	    unsigned long long *n);
-/* CAS: status from -> to. */
-int	store_appt_set_status(struct db *, const char *id, const char *from,
-	    const char *to, int64_t now, unsigned long long *n);
 /* Pending reminders of an appointment stop (it moved or ended). */
 int	store_reminders_drop(struct db *, const struct appt_row *);
 /* Non-cancelled appointments of a provider overlapping [from, to), sorted. */

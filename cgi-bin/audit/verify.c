@@ -1,9 +1,10 @@
 /*
  * GET /api/v1/audit/verify (auditor, admin): recompute the seal chain
- * with the key from audit.key_file and report
- * {"sealed_through","ok","first_bad_id","problem",...}. The check is
- * audited. It reads every sealed row, so it takes about as long as the
- * CLI's `concierge-audit verify` (README, "Audit trail").
+ * and check its signed checkpoints with the public keys of
+ * audit.verify_key_file (this worker never holds the signing key), and
+ * report {"sealed_through","ok","first_bad_id","problem",...}. The check
+ * is audited. It reads every sealed row, so it takes about as long as
+ * the CLI's `concierge-audit verify` (README, "Audit trail").
  */
 #include "config.h"
 
@@ -11,7 +12,7 @@
 
 #include "lib/audit.h"
 #include "lib/json.h"
-#include "lib/seal.h"
+#include "lib/seal-verify.h"
 #include "cgi-bin/audit/audit.h"
 
 /* The verification's audit row. Returns an enum db_rc. */
@@ -31,24 +32,22 @@ int
 audit_verify_get(struct ctx *c)
 {
 	struct audit_filter	 f;
-	struct seal_ctx		 sc;
+	struct seal_keyring	 ring;
 	struct seal_verdict	 v;
-	unsigned char		 key[SEAL_KEY_LEN];
 	int			 rc;
 
 	if (pol_check(&c->actor, POL_AUDIT_READ, NULL) != POL_ALLOW)
 		return audit_deny(c, "verify", "audit_log", NULL, NULL, 0);
 	if (audit_filter_parse(c, 0, &f) == -1)
 		return 0;
-	if (seal_key_load(c->cfg->audit_key_file, key) == -1) {
+	if (seal_keyring_load(&ring, c->cfg->audit_verify_key_file) == -1) {
 		problem(c, 503, "audit_key_unavailable",
-		    "the audit key is not available to this worker");
+		    "the audit verification keys are not available to this "
+		    "worker");
 		return 0;
 	}
-	seal_init(&sc, key);
-	explicit_bzero(key, sizeof(key));
-	rc = seal_verify(c->db, c->arena, &sc, NULL, &v);
-	seal_release(&sc);
+	rc = seal_verify(c->db, &ring, NULL, 0, &v);
+	seal_keyring_release(&ring);
 	if (rc == -1 || audit_verify_row(c, &v) != DB_OK) {
 		problem_unavailable(c);
 		return 0;

@@ -70,11 +70,12 @@ like "$(as_app "UPDATE audit_log SET summary = 'x' WHERE id = $AID")" 'UPDATE co
 like "$(as_app "DELETE FROM audit_log WHERE id = $AID")" 'DELETE command denied' \
 	"the workers' account may not DELETE from audit_log"
 like "$(as_app "TRUNCATE TABLE audit_log")" 'DROP command denied' "nor TRUNCATE it"
-like "$(as_app "INSERT INTO audit_seal (audit_id, last_id, kind, hash, sealed_at)
-	VALUES (999999999, 999999999, 'row', REPEAT('a', 32), UTC_TIMESTAMP(6))")" 'INSERT command denied' \
+like "$(as_app "INSERT INTO audit_seal (audit_id, last_id, kind, hash)
+	VALUES (999999999, 999999999, 'row', REPEAT('a', 32))")" 'INSERT command denied' \
 	"nor write a seal entry"
-like "$(as_app "INSERT INTO audit_seal_checkpoint (last_id, head_hash, rows_sealed, ids_skipped, sealed_at)
-	VALUES (1, REPEAT('a', 32), 0, 0, UTC_TIMESTAMP(6))")" 'INSERT command denied' "nor a checkpoint"
+like "$(as_app "INSERT INTO audit_seal_checkpoint (id, key_id, first_id, last_id, head_hash, rows_sealed,
+	ids_skipped, sealed_at, signature) VALUES (999999999, REPEAT('a', 16), 1, 1, REPEAT('a', 32), 0, 0,
+	UTC_TIMESTAMP(6), REPEAT('a', 64))")" 'INSERT command denied' "nor a checkpoint"
 like "$(as_app "SELECT COUNT(*) >= 0 FROM audit_seal")" '^1$' "it may read the seal (for /audit/verify)"
 is "$(as_app "SELECT COUNT(*) FROM audit_log")" "$N" "it reads audit_log"
 
@@ -86,6 +87,12 @@ like "$(as_sealer "INSERT INTO audit_log (at, action, entity_type, outcome, summ
 like "$(as_sealer "DELETE FROM audit_seal")" 'DELETE command denied' "nor DELETE seal entries"
 like "$(as_sealer "UPDATE audit_seal_checkpoint SET last_id = 0")" 'UPDATE command denied' "nor UPDATE checkpoints"
 like "$(as_sealer "SELECT COUNT(*) FROM users")" 'SELECT command denied' "nor read other tables"
+like "$(as_sealer "INSERT INTO audit_seal_v1 SELECT * FROM audit_seal_v1")" 'command denied' \
+	"nor add to the v1 seal kept by migration 0007"
+is "$(sql "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
+	AND EVENT_OBJECT_TABLE IN ('audit_seal_v1', 'audit_seal_checkpoint_v1')
+	AND EVENT_MANIPULATION IN ('UPDATE', 'DELETE') AND ACTION_STATEMENT LIKE '%append-only%'")" 4 \
+	"the v1 seal tables keep their UPDATE and DELETE triggers"
 
 # --- triggers: nobody, root included ---
 like "$(as_root "UPDATE audit_log SET summary = 'x' WHERE id = $AID")" 'audit_log is append-only' \

@@ -43,7 +43,7 @@ PREFIXES=(
 	"appointments /api/v1/appointments"
 	"appointments /api/v1/slots"
 	"messaging /api/v1/threads"
-	"waitingroom /api/v1/waiting-room/x"
+	"waitingroom /api/v1/waiting-room"
 	"audit /api/v1/audit"
 	"audit /api/v1/me/access-log"
 	"events /api/v1/events"

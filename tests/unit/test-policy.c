@@ -330,6 +330,39 @@ t_pol_signed_out_bad(void **state)
 	assert_int_equal(pol_check(&who, POL_ME_READ, NULL), POL_DENY);
 }
 
+static void
+t_pol_waitingroom(void **state)
+{
+	(void)state;
+	/* Check-in: the patient of the appointment, staff, admin; others 404. */
+	assert_int_equal(chk(ROLE_PATIENT, POL_WR_CHECK_IN, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_WR_CHECK_IN, &none), POL_HIDE);
+	assert_int_equal(chk(ROLE_STAFF, POL_WR_CHECK_IN, &none), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_WR_CHECK_IN, &self), POL_HIDE);
+	/* Heartbeat and leave: the patient only. */
+	assert_int_equal(chk(ROLE_PATIENT, POL_WR_ENTRY_PRESENCE, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_WR_ENTRY_PRESENCE, &self), POL_DENY);
+	assert_int_equal(chk(ROLE_STAFF, POL_WR_ENTRY_PRESENCE, &none), POL_DENY);
+	/* Admission: the queue's provider, staff, admin; never a patient. */
+	assert_int_equal(chk(ROLE_PROVIDER, POL_WR_ADMIT, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_WR_ADMIT, &none), POL_DENY);
+	assert_int_equal(chk(ROLE_STAFF, POL_WR_ADMIT, &none), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_WR_ADMIT, &self), POL_DENY);
+	assert_int_equal(chk_unverified(POL_WR_ADMIT, &self), POL_DENY);
+	/* Sessions: participants read, join, log; admins read and amend only. */
+	assert_int_equal(chk(ROLE_PATIENT, POL_VS_JOIN, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_ADMIN, POL_VS_READ, &none), POL_ALLOW);
+	assert_int_equal(chk(ROLE_ADMIN, POL_VS_JOIN, &none), POL_DENY);
+	assert_int_equal(chk(ROLE_ADMIN, POL_VS_EVENT, &none), POL_DENY);
+	assert_int_equal(chk(ROLE_ADMIN, POL_VS_AMEND, &none), POL_ALLOW);
+	assert_int_equal(chk(ROLE_PATIENT, POL_VS_AMEND, &self), POL_DENY);
+	assert_int_equal(chk(ROLE_PATIENT, POL_VS_END, &self), POL_DENY);
+	assert_int_equal(chk(ROLE_PROVIDER, POL_VS_END, &self), POL_ALLOW);
+	assert_int_equal(chk(ROLE_STAFF, POL_VS_READ, &none), POL_HIDE);
+	assert_int_equal(chk(ROLE_AUDITOR, POL_VS_LIST, &self), POL_DENY);
+	assert_string_equal(pol_action_name(POL_VS_END), "video_session.end");
+}
+
 int
 main(void)
 {
@@ -341,6 +374,7 @@ main(void)
 		cmocka_unit_test(t_pol_audit_export),
 		cmocka_unit_test(t_pol_admin_only),
 		cmocka_unit_test(t_pol_sessions),
+		cmocka_unit_test(t_pol_waitingroom),
 		cmocka_unit_test(t_pol_role_none_bad),
 		cmocka_unit_test(t_pol_out_of_range_bad),
 		cmocka_unit_test(t_role_names),
