@@ -69,6 +69,20 @@ struct cfg {
 	long	 notify_lease_seconds;	/* a claim older than this is retried */
 	long	 notify_batch;		/* rows per claim */
 	long	 notify_poll_ms;	/* --follow: pause when nothing is due */
+	/* events: realtime delivery (docs/EVENTS.md) */
+	char	*events_nchan_socket;	/* nchan's loopback server; NULL: no nchan */
+	char	*events_wake_socket;	/* the relay's wake-up datagram socket */
+	long	 events_batch;		/* most events one reply or relay pass carries */
+	long	 events_wait_max;	/* most seconds a long-poll may wait */
+	long	 events_nchan_poll_seconds; /* nchan's long-poll hold (nginx config) */
+	long	 events_max_waiting;	/* long-polls a worker instance holds at once */
+	long	 events_poll_ms;	/* how often a held long-poll looks again */
+	long	 events_sse_retry_ms;	/* "retry:" of SSE replies the worker writes */
+	long	 events_relay_poll_ms;	/* relay: idle poll without a wake-up */
+	long	 events_relay_lease_seconds; /* relay: takeover after silence */
+	long	 events_relay_connections; /* relay: pipelined connections to nchan */
+	long	 events_gap_grace_ms;	/* relay: an unlocked missing id waits this */
+	long	 events_gap_timeout_seconds; /* relay: a locked missing id waits this */
 	/* waitingroom and video (docs/WAITINGROOM.md) */
 	long	 wr_checkin_before_minutes;	/* check-in opens before the start */
 	long	 wr_checkin_after_end_minutes;	/* and closes after the end */

@@ -46,6 +46,7 @@ struct db {
 	size_t			 ncache;
 	int			 (*hook)(struct db *, void *);
 	void			*hook_arg;
+	int			 is_lock_expected;	/* next failure: no log */
 };
 
 /* Per-column fetch state. */
@@ -337,11 +338,12 @@ run(struct db *db, const char *sql, const struct db_param *p, size_t n,
     MYSQL_STMT **out)
 {
 	MYSQL_STMT	*st;
-	int		 attempt;
+	int		 attempt, is_quiet = db->is_lock_expected;
 
 	if (db->is_broken)
 		return refuse_broken(db);
 	db->err = 0;
+	db->is_lock_expected = 0;
 	for (attempt = 0; attempt < 2; attempt++) {
 		if ((st = prepare(db, sql)) == NULL) {
 			if (attempt == 0 && is_gone(db->err) && !db->is_in_tx &&
@@ -368,7 +370,9 @@ run(struct db *db, const char *sql, const struct db_param *p, size_t n,
 	}
 fail:
 	/* Duplicates and deadlocks are answers the caller handles, not faults. */
-	if (db->err == ER_LOCK_DEADLOCK || db->err == ER_LOCK_WAIT_TIMEOUT)
+	if (db->err == ER_LOCK_WAIT_TIMEOUT && is_quiet)
+		;	/* a NOWAIT probe found a lock: the answer it asked for */
+	else if (db->err == ER_LOCK_DEADLOCK || db->err == ER_LOCK_WAIT_TIMEOUT)
 		log_warnx("db: statement failed: %u %s", db->err, db->errmsg);
 	else if (db->err != ER_DUP_ENTRY && db->err != ER_DUP_ENTRY_WITH_KEY_NAME)
 		log_errx("db: statement failed: %u %s", db->err, db->errmsg);
@@ -485,6 +489,12 @@ int
 db_in_tx(const struct db *db)
 {
 	return db->is_in_tx;
+}
+
+void
+db_expect_lock_conflict(struct db *db)
+{
+	db->is_lock_expected = 1;
 }
 
 int

@@ -147,6 +147,11 @@ int	db_query_each(struct db *, const char *sql, const struct db_param *,
  * admin role; used by migrations only, never with user input.
  */
 int	db_exec_script(struct db *, const char *text, size_t len);
+/*
+ * The next statement is a NOWAIT probe: a lock conflict (DB_DEADLOCK)
+ * is its expected answer and is not logged. One-shot.
+ */
+void	db_expect_lock_conflict(struct db *);
 /* Server error number of the last failure (0 if none). */
 unsigned int db_errno(const struct db *);
 /* Server error text of the last failure (for operators' logs only). */

@@ -157,6 +157,7 @@ http_req_parse(struct http_req *r, const struct http_io *io, struct arena *a)
 	r->user_agent = param(io, "HTTP_USER_AGENT");
 	r->accept = param(io, "HTTP_ACCEPT");
 	r->last_event_id = param(io, "HTTP_LAST_EVENT_ID");
+	r->upgrade = param(io, "HTTP_UPGRADE");
 	r->filename = param(io, "HTTP_X_FILENAME");
 	r->remote_addr = (v = param(io, "REMOTE_ADDR")) ? v : "";
 	r->request_id = param(io, "REQUEST_ID");

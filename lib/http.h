@@ -55,6 +55,7 @@ struct http_req {
 	const char		*user_agent;
 	const char		*accept;
 	const char		*last_event_id;
+	const char		*upgrade;	/* Upgrade: (WebSocket) */
 	const char		*filename;	/* X-Filename */
 	const char		*remote_addr;
 	const char		*request_id;

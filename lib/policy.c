@@ -145,6 +145,8 @@ static const struct pol_rule rules[POL__MAX] = {
 	{ POL_PLAN_READ_UNSHARED, "treatment_plan.read_unshared", S, 0, PR, 1, 0 },
 	{ POL_PLAN_WRITE, "treatment_plan.write", 0, 0, PR, 0, 0 },
 	{ POL_PATIENT_SUMMARY, "patient.summary", S, P, PR, 1, 0 },
+	/* events: everyone reads their own stream (ids and types, no PHI) */
+	{ POL_EVENTS_READ, "events.read", ROLES_ALL, 0, 0, 0, UNV },
 };
 
 enum pol_decision

@@ -93,6 +93,8 @@ enum pol_action {
 	POL_PLAN_READ_UNSHARED,		/* a draft, or one entered in error */
 	POL_PLAN_WRITE,
 	POL_PATIENT_SUMMARY,
+	/* events: realtime delivery */
+	POL_EVENTS_READ,		/* one's own event stream */
 	POL__MAX,
 };
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/store-session-end.h"
 #include "lib/store-session.h"
 
 /* One round trip resolves the token, the user and a provider's verification. */
@@ -103,16 +104,30 @@ int
 store_session_revoke(struct db *db, const char *id, const char *user_id,
     int64_t now, unsigned long long *affected)
 {
-	return db_exec(db, SQL_REVOKE, DB_ARGS(DB_TIME(now), DB_TEXT(id),
-	    DB_TEXT(user_id)), affected);
+	unsigned long long	 n = 0;
+	int			 rc;
+
+	rc = db_exec(db, SQL_REVOKE, DB_ARGS(DB_TIME(now), DB_TEXT(id),
+	    DB_TEXT(user_id)), &n);
+	if (affected != NULL)
+		*affected = n;
+	/* Its open event streams end too (lib/store-session-end.h). */
+	if (rc == DB_OK && n == 1)
+		rc = store_session_end_one(db, user_id, id);
+	return rc;
 }
 
 int
 store_session_revoke_all(struct db *db, const char *user_id,
     const char *keep_id, int64_t now)
 {
-	return db_exec(db, SQL_REVOKE_ALL, DB_ARGS(DB_TIME(now),
+	int	 rc;
+
+	rc = db_exec(db, SQL_REVOKE_ALL, DB_ARGS(DB_TIME(now),
 	    DB_TEXT(user_id), DB_TEXT(keep_id ? keep_id : "")), NULL);
+	if (rc == DB_OK)
+		rc = store_session_end_revoked_at(db, user_id, now);
+	return rc;
 }
 
 int

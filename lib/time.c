@@ -71,6 +71,27 @@ offset_now(void)
 }
 
 int64_t
+utc_mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * UTC_SEC + ts.tv_nsec / 1000;
+}
+
+void
+utc_sleep(int64_t usec)
+{
+	struct timespec	 ts;
+
+	if (usec <= 0)
+		return;
+	ts.tv_sec = (time_t)(usec / UTC_SEC);
+	ts.tv_nsec = (long)(usec % UTC_SEC) * 1000;
+	nanosleep(&ts, NULL);
+}
+
+int64_t
 utc_now(void)
 {
 	struct timespec	 ts;

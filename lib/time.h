@@ -28,6 +28,13 @@
  */
 int64_t	 utc_now(void);
 /*
+ * A monotonic clock in microseconds (for intervals and deadlines; no dev
+ * offset, never steps back).
+ */
+int64_t	 utc_mono(void);
+/* Sleep usec microseconds (<= 0: not at all); a signal may end it early. */
+void	 utc_sleep(int64_t usec);
+/*
  * Dev mode only (cfg_load enforces it): utc_now adds the signed number
  * of seconds written in path ("900", "-3600"), re-read whenever the file
  * changes; an absent file means 0. Tests use it to move every process's

@@ -18,6 +18,7 @@
 
 #include "lib/cfg.h"
 #include "lib/db.h"
+#include "lib/events.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/session.h"
@@ -27,6 +28,12 @@
 #define RESP_MAX	(8 * 1024 * 1024)
 #define MAX_CHILDREN	256
 #define STOP_GRACE_SEC	30
+/*
+ * Connections the kernel queues for the children to accept. nginx gets
+ * EAGAIN (502) beyond it: thousands of event streams reconnect at once
+ * after an nginx restart, each through a short events worker request.
+ */
+#define LISTEN_BACKLOG	1024
 
 struct opts {
 	const char	*config;
@@ -210,6 +217,8 @@ handle(struct state *st, const struct http_io *io)
 		log_errx("handler left a transaction open; rolled back");
 		db_rollback(st->db);
 	}
+	/* Committed events: the relay publishes them now, not at its next poll. */
+	events_wake(&st->cfg);
 	if (!st->resp.is_streaming && http_resp_send(&st->resp, &req, io) == -1)
 		log_warnx("write: client went away");
 	log_info("request: %s %s %d %.1fms", req.method_name, req.path,
@@ -407,7 +416,7 @@ open_listener(const struct opts *o)
 
 	if (strncmp(addr, "unix:", 5) == 0)
 		addr += 5;
-	if ((fd = FCGX_OpenSocket(addr, 128)) < 0) {
+	if ((fd = FCGX_OpenSocket(addr, LISTEN_BACKLOG)) < 0) {
 		log_errx("listen: cannot open '%s'", o->listen);
 		return -1;
 	}

@@ -1,4 +1,4 @@
-/* concierge-events: realtime events as server-sent events and JSON polling. */
+/* concierge-events: the events worker (docs/EVENTS.md). */
 #include "config.h"
 
 #include "lib/worker.h"
@@ -7,5 +7,7 @@
 int
 main(int argc, char *argv[])
 {
+	/* Before worker_main forks: every child shares the count of held requests. */
+	events_hold_init();
 	return worker_main(argc, argv, &events_worker);
 }

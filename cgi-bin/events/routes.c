@@ -5,12 +5,11 @@
 
 #include "cgi-bin/events/events.h"
 
-/* Prefixes owned by this worker whose routes are not built yet (501). */
-static const char *const unbuilt[] = {
-	"/api/v1/events",
-	NULL,
+static const struct route routes[] = {
+	/* Writes its own SSE stream when it holds one without nchan. */
+	{ HTTP_GET, "/api/v1/events", events_get, ROUTE_STREAM },
 };
 
 const struct worker_def events_worker = {
-	"events", NULL, 0, unbuilt,
+	"events", routes, sizeof(routes) / sizeof(routes[0]), NULL,
 };

@@ -82,7 +82,8 @@ is "$(sql "SELECT CONCAT_WS(' ', COUNT(*), MAX(actor_id), MAX(actor_role)) FROM 
 before=$(counts)
 change "$T1" "$(change_body "$PW" "$NEW_PW")"
 is "$STATUS" 204 "change with the right current password"
-is "$(delta "$before" "$(counts)")" "audit_log=+1" "one audit row, no session or mail rows"
+is "$(delta "$before" "$(counts)")" "audit_log=+1 events=+1" \
+	"one audit row, session.revoked for the other session, no session or mail rows"
 isnt "$(hash_of "$A_ID")" "$h0" "a new hash is stored"
 like "$(hash_of "$A_ID")" '^\$argon2id\$' "as argon2id"
 me "$T2"
@@ -234,7 +235,7 @@ is "$(hash_of "$E_ID")" "$h0" "the hash is unchanged"
 before=$(counts)
 reset "$TOKEN" "$NEW_PW"
 is "$STATUS" 204 "reset with the mailed token"
-is "$(delta "$before" "$(counts)")" "audit_log=+1" "one audit row"
+is "$(delta "$before" "$(counts)")" "audit_log=+1 events=+2" "one audit row, session.revoked for both sessions"
 isnt "$(hash_of "$E_ID")" "$h0" "a new hash is stored"
 is "$(live "$E_ID")" 0 "every session of the user ended"
 me "$TE1"

@@ -82,7 +82,10 @@ is "$STATUS" 404 "a malformed id is 404"
 before=$(counts)
 api DELETE "/api/v1/auth/sessions/$S2" "" -H "Authorization: Bearer $T1"
 is "$STATUS" 204 "revoke one of one's own sessions"
-is "$(delta "$before" "$(counts)")" "audit_log=+1" "one audit row"
+# session.revoked ends the session's open event streams (docs/EVENTS.md).
+is "$(delta "$before" "$(counts)")" "audit_log=+1 events=+1" "one audit row, one session.revoked event"
+is "$(sql "SELECT CONCAT_WS(' ', type, entity_type) FROM events WHERE entity_id = '$S2'")" \
+	"session.revoked session" "the event names the session"
 is "$(sql "SELECT revoked_at IS NOT NULL FROM sessions WHERE id = '$S2'")" 1 "revoked in the database"
 is "$(sql "SELECT CONCAT_WS(' ', outcome, actor_id, summary) FROM audit_log WHERE entity_id = '$S2'
 	AND action = 'revoke'")" "success $A_ID session revoked" "the revocation is audited"
@@ -133,7 +136,7 @@ is "$(sql "SELECT TIMESTAMPDIFF(MINUTE, created_at, expires_at) FROM sessions WH
 before=$(counts)
 api POST /api/v1/auth/logout "" -H "Authorization: Bearer $T3"
 is "$STATUS" 204 "logout"
-is "$(delta "$before" "$(counts)")" "audit_log=+1" "audited"
+is "$(delta "$before" "$(counts)")" "audit_log=+1 events=+1" "audited, and its streams told to end"
 is "$(sql "SELECT revoked_at IS NOT NULL FROM sessions WHERE id = '$S3'")" 1 "the session is revoked"
 me "$T3"
 is "$STATUS" 401 "the token no longer works"

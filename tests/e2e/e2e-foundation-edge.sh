@@ -213,7 +213,8 @@ before=$(counts)
 api POST /api/v1/auth/logout "" -H "Authorization: Bearer $P_TOKEN"
 is "$STATUS" 204 "logout: 204"
 is "$BODY" "" "logout: no body"
-is "$(delta "$before" "$(counts)")" "audit_log=+1" "logout writes one audit row"
+# and the session.revoked event that ends its open streams (docs/EVENTS.md)
+is "$(delta "$before" "$(counts)")" "audit_log=+1 events=+1" "logout writes one audit row and one event"
 is "$(sql "SELECT COUNT(*) FROM sessions WHERE token_hash = UNHEX(SHA2('$P_TOKEN', 256))
 	AND revoked_at IS NOT NULL")" 1 "logout revokes the session row"
 before=$(counts)

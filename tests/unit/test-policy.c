@@ -299,8 +299,24 @@ t_pol_unverified_provider(void **state)
 	for (a = 0; a < POL__MAX; a++)
 		if (chk(ROLE_PROVIDER, a, &team) == POL_ALLOW &&
 		    a != POL_ME_READ && a != POL_ME_UPDATE &&
-		    a != POL_PROVIDER_LIST && a != POL_PROVIDER_READ)
+		    a != POL_PROVIDER_LIST && a != POL_PROVIDER_READ &&
+		    a != POL_EVENTS_READ)
 			assert_int_not_equal(chk_unverified(a, &team), POL_ALLOW);
+}
+
+/* events: every role reads its own stream; it carries ids and types only. */
+static void
+t_pol_events_read(void **state)
+{
+	enum role	 r;
+
+	(void)state;
+	for (r = ROLE_PATIENT; r < ROLE__MAX; r++)
+		assert_int_equal(chk(r, POL_EVENTS_READ, NULL), POL_ALLOW);
+	/* Account events (a session ended) reach unverified providers too. */
+	assert_int_equal(chk_unverified(POL_EVENTS_READ, NULL), POL_ALLOW);
+	assert_int_equal(chk(ROLE_NONE, POL_EVENTS_READ, NULL), POL_DENY);
+	assert_string_equal(pol_action_name(POL_EVENTS_READ), "events.read");
 }
 
 static void
@@ -457,6 +473,7 @@ main(void)
 		cmocka_unit_test(t_pol_signed_out_bad),
 		cmocka_unit_test(t_pol_messaging),
 		cmocka_unit_test(t_pol_clinical),
+		cmocka_unit_test(t_pol_events_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
