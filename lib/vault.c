@@ -74,7 +74,7 @@ static int
 read_keys_file(const char *path, uint32_t *current)
 {
 	FILE	*f;
-	char	 line[256], w[3][100], *p, *tok;
+	char	 line[256], *w[3], *p, *tok;
 	int	 lineno = 0, n, rc = -1;
 
 	if ((f = fopen(path, "r")) == NULL) {
@@ -84,12 +84,17 @@ read_keys_file(const char *path, uint32_t *current)
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
+		/* A longer line would be read as two: refuse it. */
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			log_errx("vault: '%s' line %d: too long", path, lineno);
+			goto out;
+		}
 		if ((p = strchr(line, '#')) != NULL)
 			*p = '\0';
 		n = 0;
 		for (tok = strtok_r(line, " \t\r\n", &p); tok != NULL && n < 3;
 		    tok = strtok_r(NULL, " \t\r\n", &p))
-			snprintf(w[n++], sizeof(w[0]), "%s", tok);
+			w[n++] = tok;
 		if (n == 0)
 			continue;
 		if (tok == NULL && n == 3 && strcmp(w[0], "key") == 0) {
@@ -107,7 +112,6 @@ read_keys_file(const char *path, uint32_t *current)
 	rc = 0;
 out:
 	explicit_bzero(line, sizeof(line));
-	explicit_bzero(w, sizeof(w));
 	fclose(f);
 	return rc;
 }
