@@ -18,6 +18,7 @@
 #include "lib/time.h"
 #include "lib/totp.h"
 #include "cgi-bin/auth/auth.h"
+#include "cgi-bin/auth/fields.h"
 #include "cgi-bin/auth/mfa.h"
 #include "cgi-bin/auth/store-mfa.h"
 
@@ -38,7 +39,7 @@ struct auth_mfa_code_req {
 	struct jv	 current_password;
 };
 
-static const struct json_field setup_fields[] = {
+const struct json_field setup_fields[] = {
 	{ "current_password", JF_STRING, JF_REQUIRED,
 	    offsetof(struct auth_mfa_setup_req, current_password), 1, 1024,
 	    NULL, NULL, NULL, 0 },
@@ -46,7 +47,7 @@ static const struct json_field setup_fields[] = {
 };
 
 #define F(n)	offsetof(struct auth_mfa_code_req, n)
-static const struct json_field code_fields[] = {
+const struct json_field code_fields[] = {
 	{ "code", JF_STRING, JF_REQUIRED, F(code), 1, CODE_MAX, NULL, NULL, NULL, 0 },
 	{ "current_password", JF_STRING, JF_REQUIRED, F(current_password), 1,
 	    1024, NULL, NULL, NULL, 0 },
@@ -157,12 +158,8 @@ replay_report(struct ctx *c, const struct user_row *u)
 	return rc;
 }
 
-/*
- * Copy a code without spaces and hyphens, upper-cased, into out of
- * outsz bytes. Returns its length, or -1 if it does not fit.
- */
-static long
-code_norm(const char *in, char *out, size_t outsz)
+long
+mfa_code_norm(const char *in, char *out, size_t outsz)
 {
 	size_t	 n = 0;
 
@@ -177,9 +174,9 @@ code_norm(const char *in, char *out, size_t outsz)
 	return (long)n;
 }
 
-/* SHA-256 of a normalized recovery code; -1 unless 24 base32 characters. */
-static int
-recovery_hash(const char *norm, size_t n, unsigned char hash[CRYPTO_SHA256_LEN])
+int
+mfa_recovery_hash(const char *norm, size_t n,
+    unsigned char hash[CRYPTO_SHA256_LEN])
 {
 	unsigned char	 raw[RECOVERY_BYTES];
 
@@ -247,11 +244,11 @@ code_take(struct ctx *c, const struct user_row *u, const struct mfa_row *m,
 	unsigned long long	 n = 0;
 	long			 len;
 
-	if ((len = code_norm(code, norm, sizeof(norm))) == -1)
+	if ((len = mfa_code_norm(code, norm, sizeof(norm))) == -1)
 		return CODE_BAD;
 	if (len == TOTP_DIGITS)
 		return totp_take(c, u, m, norm);
-	if (recovery_hash(norm, (size_t)len, hash) == -1)
+	if (mfa_recovery_hash(norm, (size_t)len, hash) == -1)
 		return CODE_BAD;
 	explicit_bzero(norm, sizeof(norm));
 	if (store_mfa_code_use(c->db, u->id, hash, utc_now(), &n) != DB_OK)
