@@ -54,17 +54,19 @@ ring_add(uint32_t id, const char *hex, const char *where)
 	return 0;
 }
 
-/* A decimal key id in 1..2^31. 0 if malformed. */
+/* A decimal key id in 1..2^31, digits only. 0 if malformed. */
 static uint32_t
 parse_id(const char *s)
 {
 	char		*end;
 	unsigned long	 v;
 
+	/* strtoul would also take a sign and leading white space ("\v2"). */
+	if (*s < '0' || *s > '9')
+		return 0;
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || *s == '-' ||
-	    v == 0 || v > 0x7fffffffUL)
+	if (errno != 0 || *end != '\0' || v == 0 || v > 0x7fffffffUL)
 		return 0;
 	return (uint32_t)v;
 }

@@ -3,8 +3,8 @@
  * and "current ID" lines, '#' comments. The input is the file; when it
  * starts with "#k1" crypto.data_key is set too (key 1). Properties:
  * vault_init accepts exactly the files a reference reader written here
- * accepts (no line longer than the reader's buffer, ids 1 to 2^31 - 1,
- * 64 hex digits, no repeats, at most 64 keys, a current key that
+ * accepts (no line longer than the reader's buffer, ids of digits only
+ * from 1 to 2^31 - 1, 64 hex digits, no repeats, at most 64 keys, a current key that
  * exists) and loads exactly its keys; a value sealed under the current
  * key names it and opens, and opens nowhere else; the input itself,
  * taken as a sealed value, never opens.
@@ -43,18 +43,16 @@ hexval(char c)
 	return -1;
 }
 
-/* A decimal id 1..2^31-1 ("+" allowed, as strtoul takes it); 0 if not. */
+/* A decimal id 1..2^31-1, digits only; 0 if not. */
 static uint32_t
 ref_id(const char *s, size_t n)
 {
 	unsigned long long	 v = 0;
-	size_t			 i = 0;
+	size_t			 i;
 
-	if (n > 0 && s[0] == '+')
-		i = 1;
-	if (i == n)
+	if (n == 0)
 		return 0;
-	for (; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
 		v = v * 10 + (unsigned)(s[i] - '0');

@@ -158,6 +158,10 @@ t_vault_keys_file_bad(void **state)
 		"key 2 " K2 "\nkey 2 " K7 "\n",		/* repeated */
 		"key 0 " K2 "\n",			/* zero */
 		"key -3 " K2 "\n",
+		/* Digits only (found by tests/fuzz/fuzz-keys: regress-id-vtab). */
+		"key \v2 " K2 "\ncurrent 2\n",
+		"key +2 " K2 "\ncurrent 2\n",
+		"key 2 " K2 "\ncurrent \f2\n",
 		"key 2 abcd\n",				/* short */
 		"key 2 " K2 "zz\n",
 		"current 9\n",				/* no such key */
