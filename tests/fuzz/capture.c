@@ -29,17 +29,21 @@ fuzz_file_set(struct fuzz_file *f, const void *data, size_t n)
 	return 0;
 }
 
+/* One buffer file and the saved stderr, set up on first use. */
+static int	 cap_fd = -1, saved_fd = -1;
+
 int
 fuzz_capture_begin(struct fuzz_capture *c)
 {
 	fflush(stderr);
-	if ((c->fd = memfd_create("stderr", 0)) == -1)
+	if (cap_fd == -1 && ((cap_fd = memfd_create("stderr", 0)) == -1 ||
+	    (saved_fd = dup(STDERR_FILENO)) == -1))
 		return -1;
-	if ((c->saved = dup(STDERR_FILENO)) == -1 ||
-	    dup2(c->fd, STDERR_FILENO) == -1) {
-		close(c->fd);
+	if (ftruncate(cap_fd, 0) == -1 || lseek(cap_fd, 0, SEEK_SET) == -1 ||
+	    dup2(cap_fd, STDERR_FILENO) == -1)
 		return -1;
-	}
+	c->fd = cap_fd;
+	c->saved = saved_fd;
 	return 0;
 }
 
@@ -51,11 +55,9 @@ fuzz_capture_end(struct fuzz_capture *c, struct arena *a)
 
 	fflush(stderr);
 	dup2(c->saved, STDERR_FILENO);
-	close(c->saved);
 	n = lseek(c->fd, 0, SEEK_END);
 	s = arena_alloc(a, n > 0 ? (size_t)n + 1 : 1);
 	if (n > 0 && pread(c->fd, s, (size_t)n, 0) != (ssize_t)n)
 		s[0] = '\0';
-	close(c->fd);
 	return s;
 }

@@ -25,7 +25,7 @@ struct fuzz_capture {
 	int	 saved;
 };
 
-/* Send stderr to a buffer until fuzz_capture_end. 0 or -1. */
+/* Send stderr to a buffer (one, reused) until fuzz_capture_end. 0 or -1. */
 int	fuzz_capture_begin(struct fuzz_capture *);
 /* Restore stderr; what was written, NUL-terminated, in the arena. */
 char	*fuzz_capture_end(struct fuzz_capture *, struct arena *);

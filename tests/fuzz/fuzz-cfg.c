@@ -58,10 +58,13 @@ messages(const char *log)
 	char		*s;
 
 	buf_init(&b, 1 << 20);
-	for (p = log; (m = strstr(p, " msg=\"")) != NULL; p = eol + 1) {
-		m += 6;
-		if ((eol = strchr(m, '\n')) == NULL)
+	for (p = log; *p != '\0'; p = eol + 1) {
+		if ((eol = strchr(p, '\n')) == NULL)
 			break;
+		/* Line by line: strstr over the whole log would be quadratic. */
+		if ((m = memmem(p, (size_t)(eol - p), " msg=\"", 6)) == NULL)
+			continue;
+		m += 6;
 		(void)buf_add(&b, m, (size_t)(eol - m));
 		(void)buf_adds(&b, "\n");
 	}
