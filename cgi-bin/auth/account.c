@@ -11,6 +11,7 @@
 #include "lib/pwd-policy.h"
 #include "lib/valid.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "cgi-bin/auth/auth.h"
 #include "cgi-bin/auth/fields.h"
 
@@ -117,10 +118,21 @@ insert_patient(struct ctx *c, const char *user_id, struct patient_row *p,
 	return rc;
 }
 
+struct account_tx {
+	const struct account_new *in;
+	struct user_row		*u;
+	struct patient_row	*p;
+	struct provider_row	*pr;
+};
+
 static int
-insert_all(struct ctx *c, const struct account_new *in, struct user_row *u,
-    struct patient_row *p, struct provider_row *pr)
+insert_all(struct ctx *c, void *arg)
 {
+	const struct account_tx	*t = arg;
+	const struct account_new *in = t->in;
+	struct user_row		*u = t->u;
+	struct patient_row	*p = t->p;
+	struct provider_row	*pr = t->pr;
 	struct audit_entry	 e;
 	char			*mrn;
 	int			 rc;
@@ -160,8 +172,9 @@ int
 account_create(struct ctx *c, const struct account_new *in,
     struct user_row *u, struct patient_row *p, struct provider_row *pr)
 {
-	char	*hash;
-	int	 rc;
+	struct account_tx	 t = { in, u, p, pr };
+	char			*hash;
+	int			 rc;
 
 	memset(u, 0, sizeof(*u));
 	memset(p, 0, sizeof(*p));
@@ -176,10 +189,7 @@ account_create(struct ctx *c, const struct account_new *in,
 	u->full_name = in->full_name;
 	u->phone = in->phone;
 	u->created_at = u->updated_at = utc_now();
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = insert_all(c, in, u, p, pr)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc == DB_OK)
+	if ((rc = tx_run(c, insert_all, &t)) == DB_OK)
 		return 0;
 	account_write_failed(c, rc);
 	return -1;

@@ -20,6 +20,7 @@
 #include "lib/session.h"
 #include "lib/store-session.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "lib/user-view.h"
 #include "cgi-bin/auth/auth.h"
 #include "cgi-bin/auth/fields.h"
@@ -29,7 +30,6 @@
 
 /* Stale throttle rows deleted per successful sign-in. */
 #define PURGE_PER_LOGIN	20
-#define LOGIN_TX_TRIES	3
 
 struct auth_login_req {
 	struct jv	 email;
@@ -55,6 +55,14 @@ enum login_check {
 
 /* The keys an attempt counts against: [0] the address, [1] the account or email. */
 #define NKEYS	2
+
+/* The one-time code sent, or NULL (absent, null or empty). */
+static const char *
+login_code(const struct auth_login_req *r)
+{
+	return r->totp_code.is_set && !r->totp_code.is_null &&
+	    r->totp_code.s[0] != '\0' ? r->totp_code.s : NULL;
+}
 
 static void
 login_audit(struct audit_entry *e, const char *actor_id,
@@ -90,18 +98,36 @@ login_failed(struct ctx *c, const struct thr_key *k, const char *user_id,
 	return 0;
 }
 
+struct login_ask {
+	const struct thr_key	*k;
+	struct audit_entry	*e;
+};
+
+/* Take the claim back and audit the request for a code: one transaction. */
+static int
+login_ask_tx(struct ctx *c, void *arg)
+{
+	struct login_ask	*a = arg;
+	int			 rc;
+
+	if ((rc = throttle_undo(c, a->k, NKEYS)) != DB_OK)
+		return rc;
+	return audit_append(c, a->e);
+}
+
 /* Right password but MFA on and no code: take the claim back, ask for it. */
 static int
 login_mfa_required(struct ctx *c, const struct thr_key *k, const char *user_id)
 {
 	struct audit_entry	 e;
 	struct json_object	*meta = json_object_new_object();
+	struct login_ask	 a = { k, &e };
 
-	throttle_release(c, k, NKEYS);
 	jset_str(meta, "reason", "mfa_required");
 	login_audit(&e, user_id, AUDIT_FAILURE, "login needs a second factor",
 	    meta);
-	(void)audit_append(c, &e);
+	if (tx_run(c, login_ask_tx, &a) != DB_OK)
+		log_warnx("login: cannot record a request for a code");
 	json_object_put(meta);
 	problem(c, 401, "mfa_required", "a one-time code is required");
 	return 0;
@@ -123,97 +149,111 @@ login_rehash(struct ctx *c, const struct user_row *u, const char *pw)
 	return h;
 }
 
-/* Session, rehash, throttle reset and audit row in one transaction. */
+/* What the success transaction needs and what it hands back. */
+struct login_tx {
+	const struct user_row	*u;
+	const struct thr_key	*k;
+	const char		*code;		/* the second factor, if MFA is on */
+	const char		*rehash;	/* NULL: keep the stored hash */
+	struct audit_entry	*e;
+	enum mfa_code		 verdict;	/* of the code, when given */
+	char			 token[CRYPTO_TOKEN_LEN + 1];
+	char			 sid[ID_LEN + 1];
+	int64_t			 expires;
+};
+
+/*
+ * Throttle reset, second factor, rehash, session and audit row: one
+ * transaction, so a code is used only by a sign-in that happens. The
+ * throttle rows are locked first and then the user's row, the order of
+ * every auth transaction (the session insert's foreign-key check then
+ * finds the user row already held, instead of upgrading a shared lock).
+ * 1 when the code is refused (t->verdict says why).
+ */
 static int
-login_commit(struct ctx *c, const struct user_row *u, const struct thr_key *k,
-    const char *rehash, char *token, char *sid, int64_t *expires)
+login_tx(struct ctx *c, void *arg)
+{
+	struct login_tx		*t = arg;
+	unsigned long long	 n = 0;
+	int			 rc;
+
+	if ((rc = throttle_success(c, t->k, NKEYS)) != DB_OK)
+		return rc;
+	t->verdict = MFA_CODE_OK;
+	if (t->code != NULL && (rc = mfa_login_take(c, t->u, t->code,
+	    &t->verdict)) != DB_OK)
+		return rc;
+	if (t->verdict != MFA_CODE_OK)
+		return 1;
+	if (t->rehash != NULL && (rc = store_user_set_password(c->db, t->u->id,
+	    t->rehash, t->u->password_hash, utc_now(), &n)) != DB_OK)
+		return rc;
+	if ((rc = session_create(c, t->u->id, t->token, t->sid,
+	    &t->expires)) != DB_OK)
+		return rc;
+	t->e->entity_id = t->sid;
+	return audit_append(c, t->e);
+}
+
+/* A refused code: a replay is reported, either counts as a failed login. */
+static int
+login_code_refused(struct ctx *c, const struct user_row *u,
+    const struct thr_key *k, enum mfa_code verdict)
+{
+	if (verdict == MFA_CODE_REPLAY && mfa_replay_report(c, u) != DB_OK) {
+		throttle_release(c, k, NKEYS);
+		problem_unavailable(c);
+		return 0;
+	}
+	return login_failed(c, k, u->id, "bad_mfa_code");
+}
+
+static int
+login_succeeded(struct ctx *c, const struct user_row *u,
+    const struct thr_key *k, const char *pw, const char *code)
 {
 	struct audit_entry	 e;
-	struct json_object	*meta = NULL;
-	unsigned long long	 n = 0;
-	int64_t			 now = utc_now();
-	int			 rc = DB_ERROR, tries;
+	struct json_object	*o, *meta = NULL;
+	struct login_tx		 t;
+	int			 rc;
 
-	if (rehash != NULL) {
+	memset(&t, 0, sizeof(t));
+	t.u = u;
+	t.k = k;
+	t.code = code;
+	t.rehash = login_rehash(c, u, pw);
+	t.e = &e;
+	if (t.rehash != NULL) {
 		meta = json_object_new_object();
 		jset_bool(meta, "rehashed", 1);
 	}
 	login_audit(&e, u->id, AUDIT_SUCCESS, "login succeeded", meta);
 	e.actor_role = role_name(u->role);
-	e.entity_id = sid;
-	/*
-	 * Concurrent logins to one account contend for its user and
-	 * throttle rows; a deadlock victim runs the whole transaction again
-	 * (a fresh token each time).
-	 */
-	for (tries = 0; tries < LOGIN_TX_TRIES; tries++) {
-		if ((rc = db_begin(c->db)) == DB_OK &&
-		    (rc = session_create(c, u->id, token, sid, expires)) == DB_OK &&
-		    (rehash == NULL || (rc = store_user_set_password(c->db, u->id,
-		    rehash, u->password_hash, now, &n)) == DB_OK) &&
-		    (rc = throttle_success(c, k, NKEYS)) == DB_OK &&
-		    (rc = audit_append(c, &e)) == DB_OK)
-			rc = db_commit(c->db);
-		if (rc == DB_OK)
-			break;
-		db_rollback(c->db);
-		if (rc != DB_DEADLOCK)
-			break;
-	}
+	rc = tx_run(c, login_tx, &t);
 	json_object_put(meta);
-	if (rc != DB_OK)
-		return rc;
-	/* Housekeeping on its own, so its range lock never joins the above. */
-	if (store_thr_purge(c->db, now, PURGE_PER_LOGIN) != DB_OK)
-		log_warnx("login: purging throttle rows failed");
-	return DB_OK;
-}
-
-static int
-login_succeeded(struct ctx *c, const struct user_row *u,
-    const struct thr_key *k, const char *pw)
-{
-	struct json_object	*o;
-	char			 token[CRYPTO_TOKEN_LEN + 1], sid[ID_LEN + 1];
-	int64_t			 expires;
-
-	if (login_commit(c, u, k, login_rehash(c, u, pw), token, sid,
-	    &expires) != DB_OK) {
+	if (rc == 1)
+		return login_code_refused(c, u, k, t.verdict);
+	if (rc != DB_OK) {
 		throttle_release(c, k, NKEYS);
 		problem_unavailable(c);
 		return 0;
 	}
+	/* Housekeeping on its own, so its range lock never joins the above. */
+	if (store_thr_purge(c->db, utc_now(), PURGE_PER_LOGIN) != DB_OK)
+		log_warnx("login: purging throttle rows failed");
 	o = json_object_new_object();
-	jset_str(o, "token", token);
-	jset_time(o, "expires_at", expires);
+	jset_str(o, "token", t.token);
+	jset_time(o, "expires_at", t.expires);
 	jset(o, "user", user_view(u));
 	json_reply(c, 200, o);
-	explicit_bzero(token, sizeof(token));
+	explicit_bzero(t.token, sizeof(t.token));
 	return 0;
 }
 
-/* The second factor of a user with MFA on. */
-static enum login_check
-login_mfa(struct ctx *c, const struct auth_login_req *r,
-    const struct user_row *u, const char **reason)
-{
-	const char	*code = r->totp_code.is_set && !r->totp_code.is_null ?
-			    r->totp_code.s : NULL;
-
-	switch (mfa_login_check(c, u, code)) {
-	case MFA_LOGIN_OK:
-		return LOGIN_OK;
-	case MFA_LOGIN_REQUIRED:
-		return LOGIN_MFA_REQUIRED;
-	case MFA_LOGIN_BAD:
-		*reason = "bad_mfa_code";
-		return LOGIN_FAILED;
-	default:
-		return LOGIN_ERROR;
-	}
-}
-
-/* Exactly one argon2 verification whether or not the account exists. */
+/*
+ * Exactly one argon2 verification whether or not the account exists.
+ * The second factor is checked (and used) by the success transaction.
+ */
 static enum login_check
 login_check(struct ctx *c, const struct auth_login_req *r,
     const struct user_row *u, int found, const char **reason)
@@ -236,7 +276,8 @@ login_check(struct ctx *c, const struct auth_login_req *r,
 		*reason = "disabled";
 		return LOGIN_FAILED;
 	}
-	return u->mfa_enabled ? login_mfa(c, r, u, reason) : LOGIN_OK;
+	return u->mfa_enabled && login_code(r) == NULL ? LOGIN_MFA_REQUIRED :
+	    LOGIN_OK;
 }
 
 int
@@ -269,7 +310,8 @@ auth_login(struct ctx *c)
 		return throttle_refuse(c, &k[refused], "login", uid);
 	switch (login_check(c, &r, &u, found, &reason)) {
 	case LOGIN_OK:
-		return login_succeeded(c, &u, k, r.password.s);
+		return login_succeeded(c, &u, k, r.password.s,
+		    u.mfa_enabled ? login_code(&r) : NULL);
 	case LOGIN_FAILED:
 		return login_failed(c, k, uid, reason);
 	case LOGIN_MFA_REQUIRED:
@@ -281,12 +323,22 @@ auth_login(struct ctx *c)
 	}
 }
 
+static int
+logout_tx(struct ctx *c, void *arg)
+{
+	unsigned long long	 n = 0;
+	int			 rc;
+
+	if ((rc = store_session_revoke(c->db, c->actor.session_id,
+	    c->actor.user_id, utc_now(), &n)) != DB_OK)
+		return rc;
+	return audit_append(c, arg);
+}
+
 int
 auth_logout(struct ctx *c)
 {
 	struct audit_entry	 e;
-	unsigned long long	 n = 0;
-	int			 rc;
 
 	memset(&e, 0, sizeof(e));
 	e.action = "logout";
@@ -294,13 +346,7 @@ auth_logout(struct ctx *c)
 	e.entity_id = c->actor.session_id;
 	e.outcome = AUDIT_SUCCESS;
 	e.summary = "logged out";
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = store_session_revoke(c->db, c->actor.session_id,
-	    c->actor.user_id, utc_now(), &n)) == DB_OK &&
-	    (rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK) {
-		db_rollback(c->db);
+	if (tx_run(c, logout_tx, &e) != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}

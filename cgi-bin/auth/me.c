@@ -8,6 +8,7 @@
 #include "lib/json.h"
 #include "lib/password.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "lib/user-view.h"
 #include "lib/valid.h"
 #include "cgi-bin/auth/auth.h"
@@ -117,12 +118,32 @@ reauthenticate(struct ctx *c, const struct auth_me_patch_req *r,
 	return 0;
 }
 
+struct me_patch_tx {
+	const struct auth_me_patch_req *r;
+	const struct user_row	*u;
+	struct audit_entry	*e;
+};
+
+static int
+me_patch_tx(struct ctx *c, void *arg)
+{
+	const struct me_patch_tx *t = arg;
+	int			 rc;
+
+	if ((rc = store_user_update_profile(c->db, c->arena, t->u->id,
+	    t->r->full_name.s, t->r->phone.is_set, t->r->phone.s,
+	    t->r->email.s, utc_now(), NULL)) != DB_OK)
+		return rc;
+	return audit_append(c, t->e);
+}
+
 int
 auth_me_patch(struct ctx *c)
 {
 	struct auth_me_patch_req r;
 	struct user_row		 u;
 	struct audit_entry	 e;
+	struct me_patch_tx	 t = { &r, &u, &e };
 	int			 found, rc;
 
 	memset(&r, 0, sizeof(r));
@@ -141,11 +162,7 @@ auth_me_patch(struct ctx *c)
 	e.outcome = AUDIT_SUCCESS;
 	e.summary = "own account updated";
 	e.metadata = changed_fields(&r);
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = store_user_update_profile(c->db, c->arena, u.id,
-	    r.full_name.s, r.phone.is_set, r.phone.s, r.email.s,
-	    utc_now(), NULL)) == DB_OK && (rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
+	rc = tx_run(c, me_patch_tx, &t);
 	json_object_put(e.metadata);
 	if (rc != DB_OK) {
 		account_write_failed(c, rc);

@@ -17,6 +17,7 @@
 #include "lib/password.h"
 #include "lib/time.h"
 #include "lib/totp.h"
+#include "lib/tx.h"
 #include "cgi-bin/auth/auth.h"
 #include "cgi-bin/auth/fields.h"
 #include "cgi-bin/auth/mfa.h"
@@ -54,13 +55,6 @@ const struct json_field code_fields[] = {
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 #undef F
-
-enum code_rc {
-	CODE_OK = 0,
-	CODE_BAD,	/* wrong, expired, used or malformed */
-	CODE_REPLAY,	/* a right TOTP code whose step was already accepted */
-	CODE_ERROR,
-};
 
 /* The AES-256-GCM key from crypto.data_key. 0, or -1 after logging. */
 static int
@@ -138,24 +132,24 @@ mfa_audit(struct ctx *c, const struct user_row *u, const char *action,
 	return rc;
 }
 
-/*
- * A refused replay: audit it and tell the user through the outbox, in
- * one transaction of its own. Returns an enum db_rc.
- */
 static int
-replay_report(struct ctx *c, const struct user_row *u)
+replay_tx(struct ctx *c, void *arg)
 {
-	int	 rc;
+	const struct user_row	*u = arg;
+	int			 rc;
 
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = mfa_audit(c, u, "mfa_verify", AUDIT_DENIED,
-	    "totp replay refused", NULL)) == DB_OK &&
-	    (rc = outbox_enqueue(c->db, OUTBOX_EMAIL, u->id, "mfa_replay", NULL,
-	    0)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK)
-		db_rollback(c->db);
-	return rc;
+	if ((rc = mfa_audit(c, u, "mfa_verify", AUDIT_DENIED,
+	    "totp replay refused", NULL)) != DB_OK)
+		return rc;
+	return outbox_enqueue(c->db, OUTBOX_EMAIL, u->id, "mfa_replay", NULL, 0);
+}
+
+int
+mfa_replay_report(struct ctx *c, const struct user_row *u)
+{
+	struct user_row	 copy = *u;
+
+	return tx_run(c, replay_tx, &copy);
 }
 
 long
@@ -210,83 +204,81 @@ recovery_new(char shown[RECOVERY_SHOWN + 1], unsigned char hash[CRYPTO_SHA256_LE
 	return 0;
 }
 
-/* Check a TOTP code (normalized) and take its step. */
-static enum code_rc
+/* Check a TOTP code (normalized) and take its step. An enum db_rc. */
+static int
 totp_take(struct ctx *c, const struct user_row *u, const struct mfa_row *m,
-    const char *code)
+    const char *code, enum mfa_code *verdict)
 {
 	unsigned char		 secret[TOTP_SECRET_LEN];
 	unsigned long long	 n = 0;
 	int64_t			 step = 0;
-	int			 v;
+	int			 v, rc;
 
 	if (secret_open(c->cfg, u->id, m->secret, m->secret_len, secret) == -1)
-		return CODE_ERROR;
+		return DB_ERROR;
 	v = totp_verify(secret, sizeof(secret), code, utc_now() / UTC_SEC, &step);
 	explicit_bzero(secret, sizeof(secret));
-	if (v != 1)
-		return v == 0 ? CODE_BAD : CODE_ERROR;
-	if (store_mfa_take_step(c->db, u->id, step, &n) != DB_OK)
-		return CODE_ERROR;
-	return n == 1 ? CODE_OK : CODE_REPLAY;
+	if (v == -1)
+		return DB_ERROR;
+	*verdict = MFA_CODE_BAD;
+	if (v == 0)
+		return DB_OK;
+	if ((rc = store_mfa_take_step(c->db, u->id, step, &n)) != DB_OK)
+		return rc;
+	*verdict = n == 1 ? MFA_CODE_OK : MFA_CODE_REPLAY;
+	return DB_OK;
 }
 
 /*
  * Accept a TOTP or recovery code of u inside the caller's open
- * transaction (a recovery code's use is audited there too).
+ * transaction (a recovery code's use is audited there too). The verdict
+ * goes to *verdict; returns an enum db_rc.
  */
-static enum code_rc
+static int
 code_take(struct ctx *c, const struct user_row *u, const struct mfa_row *m,
-    const char *code)
+    const char *code, enum mfa_code *verdict)
 {
 	unsigned char		 hash[CRYPTO_SHA256_LEN];
 	char			 norm[CODE_MAX + 1];
 	unsigned long long	 n = 0;
 	long			 len;
+	int			 rc;
 
+	*verdict = MFA_CODE_BAD;
 	if ((len = mfa_code_norm(code, norm, sizeof(norm))) == -1)
-		return CODE_BAD;
+		return DB_OK;
 	if (len == TOTP_DIGITS)
-		return totp_take(c, u, m, norm);
-	if (mfa_recovery_hash(norm, (size_t)len, hash) == -1)
-		return CODE_BAD;
+		return totp_take(c, u, m, norm, verdict);
+	rc = mfa_recovery_hash(norm, (size_t)len, hash);
 	explicit_bzero(norm, sizeof(norm));
-	if (store_mfa_code_use(c->db, u->id, hash, utc_now(), &n) != DB_OK)
-		return CODE_ERROR;
+	if (rc == -1)
+		return DB_OK;
+	if ((rc = store_mfa_code_use(c->db, u->id, hash, utc_now(), &n)) != DB_OK)
+		return rc;
 	if (n != 1)
-		return CODE_BAD;
+		return DB_OK;
+	*verdict = MFA_CODE_OK;
 	return mfa_audit(c, u, "mfa_recovery_code", AUDIT_SUCCESS,
-	    "recovery code used", NULL) == DB_OK ? CODE_OK : CODE_ERROR;
+	    "recovery code used", NULL);
 }
 
-enum mfa_login_rc
-mfa_login_check(struct ctx *c, const struct user_row *u, const char *code)
+int
+mfa_login_take(struct ctx *c, const struct user_row *u, const char *code,
+    enum mfa_code *verdict)
 {
 	struct mfa_row	 m;
-	enum code_rc	 crc;
-	int		 found;
+	int		 found, rc;
 
-	if (store_mfa_get(c->db, c->arena, u->id, &m, &found) != DB_OK || !found)
-		return MFA_LOGIN_ERROR;
-	if (!m.is_enabled)
-		return MFA_LOGIN_OK;	/* turned off meanwhile: nothing to check */
-	if (code == NULL || *code == '\0')
-		return MFA_LOGIN_REQUIRED;
-	if (db_begin(c->db) != DB_OK)
-		return MFA_LOGIN_ERROR;
-	crc = code_take(c, u, &m, code);
-	if (crc == CODE_OK && db_commit(c->db) == DB_OK)
-		return MFA_LOGIN_OK;
-	db_rollback(c->db);
-	switch (crc) {
-	case CODE_BAD:
-		return MFA_LOGIN_BAD;
-	case CODE_REPLAY:
-		return replay_report(c, u) == DB_OK ? MFA_LOGIN_BAD :
-		    MFA_LOGIN_ERROR;
-	default:
-		return MFA_LOGIN_ERROR;
+	*verdict = MFA_CODE_BAD;
+	if ((rc = store_mfa_get(c->db, c->arena, u->id, 1, &m, &found)) != DB_OK)
+		return rc;
+	if (!found)
+		return DB_ERROR;
+	if (!m.is_enabled) {
+		*verdict = MFA_CODE_OK;	/* turned off meanwhile: nothing to check */
+		return DB_OK;
 	}
+	return code_take(c, u, &m, code, verdict);
 }
 
 /*
@@ -307,7 +299,7 @@ mfa_begin(struct ctx *c, const char *action, const char *summary,
 	}
 	if (store_user_by_id(c->db, c->arena, c->actor.user_id, u, &found) !=
 	    DB_OK || !found ||
-	    store_mfa_get(c->db, c->arena, u->id, m, &found) != DB_OK || !found) {
+	    store_mfa_get(c->db, c->arena, u->id, 0, m, &found) != DB_OK || !found) {
 		problem_unavailable(c);
 		return -1;
 	}
@@ -345,16 +337,38 @@ mfa_bad_code(struct ctx *c, const struct user_row *u, const char *action,
 	return 0;
 }
 
+struct setup_tx {
+	const struct user_row	*u;
+	const unsigned char	*box;
+};
+
+/* Store the sealed pending secret while MFA is off (else 1), audited. */
+static int
+setup_tx(struct ctx *c, void *arg)
+{
+	const struct setup_tx	*sp = arg;
+	unsigned long long	 n = 0;
+	int			 rc;
+
+	if ((rc = store_mfa_set_pending(c->db, sp->u->id, sp->box, SEALED_LEN,
+	    utc_now(), &n)) != DB_OK)
+		return rc;
+	if (n != 1)
+		return 1;
+	return mfa_audit(c, sp->u, "mfa_setup", AUDIT_SUCCESS,
+	    "mfa setup started", NULL);
+}
+
 int
 auth_mfa_setup(struct ctx *c)
 {
 	struct auth_mfa_setup_req r;
 	struct user_row		 u;
 	struct mfa_row		 m;
+	struct setup_tx		 sp;
 	struct json_object	*o;
 	unsigned char		 secret[TOTP_SECRET_LEN], box[SEALED_LEN];
 	char			 b32[TOTP_B32_LEN(TOTP_SECRET_LEN) + 1];
-	unsigned long long	 n = 0;
 	int			 fatal, rc;
 
 	memset(&r, 0, sizeof(r));
@@ -373,14 +387,9 @@ auth_mfa_setup(struct ctx *c)
 	}
 	totp_b32_encode(secret, sizeof(secret), b32);
 	explicit_bzero(secret, sizeof(secret));
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = store_mfa_set_pending(c->db, u.id, box, sizeof(box),
-	    utc_now(), &n)) == DB_OK && (rc = n == 1 ? DB_OK : 1) == DB_OK &&
-	    (rc = mfa_audit(c, &u, "mfa_setup", AUDIT_SUCCESS,
-	    "mfa setup started", NULL)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK) {
-		db_rollback(c->db);
+	sp.u = &u;
+	sp.box = box;
+	if ((rc = tx_run(c, setup_tx, &sp)) != DB_OK) {
 		explicit_bzero(b32, sizeof(b32));
 		if (rc == 1)
 			return mfa_conflict(c, "mfa_already_enabled",
@@ -414,27 +423,43 @@ recovery_batch(struct json_object *arr,
 	return 0;
 }
 
+struct enable_tx {
+	const struct user_row	*u;
+	const struct mfa_row	*m;
+	int64_t			 step;
+	const unsigned char	(*h)[CRYPTO_SHA256_LEN];
+};
+
+/* Turn MFA on with recovery code hashes h (1: the setup changed meanwhile). */
+static int
+enable_tx(struct ctx *c, void *arg)
+{
+	const struct enable_tx	*t = arg;
+	unsigned long long	 n = 0;
+	int64_t			 now = utc_now();
+	int			 rc;
+
+	if ((rc = store_mfa_enable(c->db, t->u->id, t->m->pending,
+	    t->m->pending_len, t->step, now, &n)) != DB_OK)
+		return rc;
+	if (n != 1)
+		return 1;
+	if ((rc = store_mfa_codes_delete(c->db, t->u->id)) != DB_OK ||
+	    (rc = store_mfa_codes_insert(c->db, t->u->id, t->h,
+	    MFA_RECOVERY_CODES, now)) != DB_OK)
+		return rc;
+	return mfa_audit(c, t->u, "mfa_enable", AUDIT_SUCCESS, "mfa enabled",
+	    NULL);
+}
+
 /* Turn MFA on with recovery code hashes h, all in one transaction. */
 static int
 enable_commit(struct ctx *c, const struct user_row *u, const struct mfa_row *m,
     int64_t step, const unsigned char (*h)[CRYPTO_SHA256_LEN])
 {
-	unsigned long long	 n = 0;
-	int64_t			 now = utc_now();
-	int			 rc;
+	struct enable_tx	 t = { u, m, step, h };
 
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = store_mfa_enable(c->db, u->id, m->pending, m->pending_len,
-	    step, now, &n)) == DB_OK && (rc = n == 1 ? DB_OK : 1) == DB_OK &&
-	    (rc = store_mfa_codes_delete(c->db, u->id)) == DB_OK &&
-	    (rc = store_mfa_codes_insert(c->db, u->id, h, MFA_RECOVERY_CODES,
-	    now)) == DB_OK &&
-	    (rc = mfa_audit(c, u, "mfa_enable", AUDIT_SUCCESS, "mfa enabled",
-	    NULL)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK)
-		db_rollback(c->db);
-	return rc;
+	return tx_run(c, enable_tx, &t);
 }
 
 int
@@ -490,20 +515,43 @@ auth_mfa_enable(struct ctx *c)
 	return 0;
 }
 
-/* Inside the open transaction: turn MFA off and drop the recovery codes. */
-static int
-disable_apply(struct ctx *c, const struct user_row *u)
-{
-	unsigned long long	 n = 0;
-	int			 rc;
+struct disable_tx {
+	const struct user_row	*u;
+	const char		*code;
+	enum mfa_code		 verdict;
+};
 
-	if ((rc = store_mfa_disable(c->db, u->id, utc_now(), &n)) != DB_OK)
+/*
+ * Lock the user row first (the order of every auth transaction), check
+ * and use the code, turn MFA off and drop the recovery codes. 1 when the
+ * code is refused (verdict), 2 when MFA is already off.
+ */
+static int
+disable_tx(struct ctx *c, void *arg)
+{
+	struct disable_tx	*t = arg;
+	struct mfa_row		 m;
+	unsigned long long	 n = 0;
+	int			 found, rc;
+
+	if ((rc = store_mfa_get(c->db, c->arena, t->u->id, 1, &m, &found)) !=
+	    DB_OK)
+		return rc;
+	if (!found)
+		return DB_ERROR;
+	if (!m.is_enabled)
+		return 2;
+	if ((rc = code_take(c, t->u, &m, t->code, &t->verdict)) != DB_OK)
+		return rc;
+	if (t->verdict != MFA_CODE_OK)
+		return 1;
+	if ((rc = store_mfa_disable(c->db, t->u->id, utc_now(), &n)) != DB_OK)
 		return rc;
 	if (n != 1)
 		return DB_ERROR;
-	if ((rc = store_mfa_codes_delete(c->db, u->id)) != DB_OK)
+	if ((rc = store_mfa_codes_delete(c->db, t->u->id)) != DB_OK)
 		return rc;
-	return mfa_audit(c, u, "mfa_disable", AUDIT_SUCCESS, "mfa disabled",
+	return mfa_audit(c, t->u, "mfa_disable", AUDIT_SUCCESS, "mfa disabled",
 	    NULL);
 }
 
@@ -513,8 +561,8 @@ auth_mfa_disable(struct ctx *c)
 	struct auth_mfa_code_req r;
 	struct user_row		 u;
 	struct mfa_row		 m;
+	struct disable_tx	 t;
 	struct json_object	*o;
-	enum code_rc		 crc = CODE_ERROR;
 	int			 fatal, rc;
 
 	memset(&r, 0, sizeof(r));
@@ -526,20 +574,23 @@ auth_mfa_disable(struct ctx *c)
 	if (!m.is_enabled)
 		return mfa_conflict(c, "mfa_not_enabled",
 		    "two-factor sign-in is off");
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (crc = code_take(c, &u, &m, r.code.s)) == CODE_OK &&
-	    (rc = disable_apply(c, &u)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc == DB_OK && crc == CODE_OK) {
+	memset(&t, 0, sizeof(t));
+	t.u = &u;
+	t.code = r.code.s;
+	rc = tx_run(c, disable_tx, &t);
+	if (rc == DB_OK) {
 		o = json_object_new_object();
 		jset_bool(o, "mfa_enabled", 0);
 		json_reply(c, 200, o);
 		return 0;
 	}
-	db_rollback(c->db);
-	if (crc == CODE_REPLAY && replay_report(c, &u) != DB_OK)
-		crc = CODE_ERROR;
-	if (crc == CODE_BAD || crc == CODE_REPLAY)
+	if (rc == 2)
+		return mfa_conflict(c, "mfa_not_enabled",
+		    "two-factor sign-in is off");
+	if (rc == 1 && t.verdict == MFA_CODE_REPLAY &&
+	    mfa_replay_report(c, &u) != DB_OK)
+		rc = DB_ERROR;
+	if (rc == 1)
 		return mfa_bad_code(c, &u, "mfa_disable", "mfa disable refused");
 	problem_unavailable(c);
 	return 0;

@@ -8,22 +8,29 @@
 #include "lib/ctx.h"
 #include "lib/store-user.h"
 
-enum mfa_login_rc {
-	MFA_LOGIN_OK = 0,	/* code accepted (and consumed) */
-	MFA_LOGIN_REQUIRED,	/* no code given: answer 401 mfa_required */
-	MFA_LOGIN_BAD,		/* wrong, expired or replayed code: a failed login */
-	MFA_LOGIN_ERROR,	/* database or crypto failure: 503 */
+/* What a one-time code turned out to be. */
+enum mfa_code {
+	MFA_CODE_OK = 0,	/* accepted, and used up */
+	MFA_CODE_BAD,		/* wrong, expired, used or malformed */
+	MFA_CODE_REPLAY,	/* a right TOTP code whose step was already accepted */
 };
 
 /*
- * For a user whose MFA is on, check code (NULL if none was sent): a
- * TOTP code is accepted at most once (the last accepted time step is
- * stored atomically; a replay is audited and the user notified), a
- * recovery code is consumed atomically. Runs outside the caller's
- * transaction.
+ * Check and use u's second factor, code, inside the caller's open
+ * transaction (which should already hold u's row: see login.c): a TOTP
+ * code's time step is taken by one conditional UPDATE, so a step is
+ * accepted at most once; a recovery code is used by one (and its use
+ * audited). If MFA was turned off meanwhile the verdict is OK. The
+ * verdict goes to *verdict; returns an enum db_rc (DB_ERROR also when
+ * the stored secret does not open).
  */
-enum mfa_login_rc mfa_login_check(struct ctx *, const struct user_row *,
-	    const char *code);
+int	mfa_login_take(struct ctx *, const struct user_row *, const char *code,
+	    enum mfa_code *verdict);
+/*
+ * A refused replay of u's TOTP code: audit it and tell u through the
+ * outbox, in one transaction of its own. Returns an enum db_rc.
+ */
+int	mfa_replay_report(struct ctx *, const struct user_row *);
 
 /*
  * Copy a code the user typed without spaces and hyphens, upper-cased,

@@ -22,6 +22,7 @@
 #include "lib/pwd-policy.h"
 #include "lib/store-session.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "lib/valid.h"
 #include "cgi-bin/auth/auth.h"
 #include "cgi-bin/auth/fields.h"
@@ -108,30 +109,51 @@ change_refused(struct ctx *c, const struct thr_key *k, const char *uid)
 	return 0;
 }
 
+struct change_tx {
+	const struct user_row	*u;
+	const struct thr_key	*k;
+	const char		*hash;
+	struct audit_entry	*e;
+};
+
+/*
+ * Throttle row first, then the user row (the order of every auth
+ * transaction); 1 if the password changed meanwhile.
+ */
+static int
+change_tx(struct ctx *c, void *arg)
+{
+	const struct change_tx	*t = arg;
+	unsigned long long	 n = 0;
+	int64_t			 now = utc_now();
+	int			 rc;
+
+	if ((rc = throttle_success(c, t->k, 1)) != DB_OK ||
+	    (rc = store_user_set_password(c->db, t->u->id, t->hash,
+	    t->u->password_hash, now, &n)) != DB_OK)
+		return rc;
+	if (n != 1)
+		return 1;
+	if ((rc = store_session_revoke_all(c->db, t->u->id,
+	    c->actor.session_id, now)) != DB_OK ||
+	    (rc = store_reset_void_user(c->db, t->u->id, now)) != DB_OK)
+		return rc;
+	return audit_append(c, t->e);
+}
+
 /* New hash, other sessions ended, resets voided, audit: one transaction. */
 static int
 change_commit(struct ctx *c, const struct user_row *u, const struct thr_key *k,
     const char *hash)
 {
 	struct audit_entry	 e;
-	unsigned long long	 n = 0;
-	int64_t			 now = utc_now();
+	struct change_tx	 t = { u, k, hash, &e };
 	int			 rc;
 
 	pw_audit(&e, "password_change", u->id, AUDIT_SUCCESS, "password changed");
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = store_user_set_password(c->db, u->id, hash, u->password_hash,
-	    now, &n)) == DB_OK && n == 1 &&
-	    (rc = store_session_revoke_all(c->db, u->id, c->actor.session_id,
-	    now)) == DB_OK &&
-	    (rc = store_reset_void_user(c->db, u->id, now)) == DB_OK &&
-	    (rc = throttle_success(c, k, 1)) == DB_OK &&
-	    (rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc == DB_OK && n == 1)
+	if ((rc = tx_run(c, change_tx, &t)) == DB_OK)
 		return 0;
-	db_rollback(c->db);
-	if (rc == DB_OK)
+	if (rc == 1)
 		problem(c, 409, "password_changed",
 		    "the password was changed meanwhile; try again");
 	else
@@ -230,6 +252,25 @@ forgot_issue(struct ctx *c, const struct user_row *u)
 	return rc;
 }
 
+struct forgot_tx {
+	const struct thr_key	*k;
+	const struct user_row	*u;
+	int			 issue;
+	struct audit_entry	*e;
+};
+
+static int
+forgot_tx(struct ctx *c, void *arg)
+{
+	const struct forgot_tx	*t = arg;
+	int			 rc, locked;
+
+	if ((rc = throttle_fail(c, t->k, 2, &locked)) != DB_OK ||
+	    (t->issue && (rc = forgot_issue(c, t->u)) != DB_OK))
+		return rc;
+	return audit_append(c, t->e);
+}
+
 /*
  * Issue a token when the account exists, is enabled and the email is
  * under its hourly cap; audit either way. One transaction. An enum db_rc.
@@ -240,24 +281,18 @@ forgot_commit(struct ctx *c, const struct thr_key *k, const struct user_row *u,
 {
 	struct audit_entry	 e;
 	struct json_object	*meta = json_object_new_object();
-	int			 issue = found && !u->is_disabled && email_ok;
-	int			 rc, locked;
+	struct forgot_tx	 t = { k, u, found && !u->is_disabled && email_ok, &e };
+	int			 rc;
 
 	pw_audit(&e, "password_reset_request", found ? u->id : NULL,
-	    issue ? AUDIT_SUCCESS : AUDIT_FAILURE, issue ?
+	    t.issue ? AUDIT_SUCCESS : AUDIT_FAILURE, t.issue ?
 	    "password reset mail queued" : "password reset not sent");
-	if (!issue)
+	if (!t.issue)
 		jset_str(meta, "reason", !found ? "unknown_account" :
 		    u->is_disabled ? "disabled" : "throttled");
 	e.metadata = meta;
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = throttle_fail(c, k, 2, &locked)) == DB_OK &&
-	    (!issue || (rc = forgot_issue(c, u)) == DB_OK) &&
-	    (rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
+	rc = tx_run(c, forgot_tx, &t);
 	json_object_put(meta);
-	if (rc != DB_OK)
-		db_rollback(c->db);
 	return rc;
 }
 
@@ -316,32 +351,54 @@ reset_token_ok(const struct jv *t)
 	    crypto_b64url_decode(t->s, t->len, raw) == 32;
 }
 
+struct reset_tx {
+	const unsigned char	*th;
+	const struct user_row	*u;
+	const char		*hash;
+	struct audit_entry	*e;
+};
+
+/*
+ * The user row first (the order of every auth transaction: two tokens of
+ * one user used at once then queue on it instead of deadlocking over
+ * each other's token rows), then the token; 1 if it is used meanwhile.
+ */
+static int
+reset_tx(struct ctx *c, void *arg)
+{
+	const struct reset_tx	*t = arg;
+	unsigned long long	 n = 0;
+	int64_t			 now = utc_now();
+	int			 rc;
+
+	if ((rc = store_user_set_password(c->db, t->u->id, t->hash, NULL, now,
+	    NULL)) != DB_OK ||
+	    (rc = store_reset_use(c->db, t->th, now, &n)) != DB_OK)
+		return rc;
+	if (n != 1)
+		return 1;
+	if ((rc = store_reset_void_user(c->db, t->u->id, now)) != DB_OK ||
+	    (rc = store_session_revoke_all(c->db, t->u->id, NULL, now)) != DB_OK)
+		return rc;
+	return audit_append(c, t->e);
+}
+
 /* Use the token, set the hash, end every session: one transaction. */
 static int
 reset_commit(struct ctx *c, const unsigned char *th, const struct user_row *u,
     const char *hash)
 {
 	struct audit_entry	 e;
-	unsigned long long	 n = 0;
-	int64_t			 now = utc_now();
+	struct reset_tx		 t = { th, u, hash, &e };
 	int			 rc;
 
 	pw_audit(&e, "password_reset", u->id, AUDIT_SUCCESS, "password reset");
 	/* Whoever holds the mailed token acts as the user. */
 	e.actor_id = u->id;
 	e.actor_role = role_name(u->role);
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = store_reset_use(c->db, th, now, &n)) == DB_OK && n == 1 &&
-	    (rc = store_user_set_password(c->db, u->id, hash, NULL, now,
-	    NULL)) == DB_OK &&
-	    (rc = store_reset_void_user(c->db, u->id, now)) == DB_OK &&
-	    (rc = store_session_revoke_all(c->db, u->id, NULL, now)) == DB_OK &&
-	    (rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc == DB_OK && n == 1)
+	if ((rc = tx_run(c, reset_tx, &t)) == DB_OK)
 		return 0;
-	db_rollback(c->db);
-	if (rc == DB_OK)	/* used by a concurrent request */
+	if (rc == 1)	/* used by a concurrent request */
 		(void)reset_bad_token(c);
 	else
 		problem_unavailable(c);

@@ -13,6 +13,7 @@
 #include "lib/json.h"
 #include "lib/page.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "cgi-bin/auth/auth.h"
 #include "cgi-bin/auth/store-login.h"
 
@@ -87,12 +88,33 @@ auth_sessions_list(struct ctx *c)
 	return 0;
 }
 
+struct revoke_tx {
+	const char		*id;
+	struct audit_entry	*e;
+};
+
+/* Revoke the session (1 if it was revoked meanwhile) and audit it. */
+static int
+revoke_tx(struct ctx *c, void *arg)
+{
+	const struct revoke_tx	*t = arg;
+	unsigned long long	 n = 0;
+	int			 rc;
+
+	if ((rc = store_session_revoke(c->db, t->id, c->actor.user_id,
+	    utc_now(), &n)) != DB_OK)
+		return rc;
+	if (n != 1)
+		return 1;
+	return audit_append(c, t->e);
+}
+
 int
 auth_sessions_revoke(struct ctx *c)
 {
 	struct pol_resource	 res = { 0, 0 };
 	struct audit_entry	 e;
-	unsigned long long	 n = 0;
+	struct revoke_tx	 t = { c->cap[0], &e };
 	char			 owner[ID_LEN + 1];
 	const char		*id = c->cap[0];
 	int			 found = 0, rc;
@@ -113,13 +135,8 @@ auth_sessions_revoke(struct ctx *c)
 	e.entity_id = id;
 	e.outcome = AUDIT_SUCCESS;
 	e.summary = "session revoked";
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = store_session_revoke(c->db, id, c->actor.user_id, utc_now(),
-	    &n)) == DB_OK && n == 1 && (rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK || n != 1) {
-		db_rollback(c->db);
-		if (rc == DB_OK)	/* revoked meanwhile */
+	if ((rc = tx_run(c, revoke_tx, &t)) != DB_OK) {
+		if (rc == 1)	/* revoked meanwhile */
 			return audit_deny(c, "revoke", "session", id, NULL, 1);
 		problem_unavailable(c);
 		return 0;

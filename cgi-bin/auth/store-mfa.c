@@ -8,6 +8,10 @@
 static const char SQL_GET[] =
     "SELECT mfa_enabled, mfa_secret, mfa_pending FROM users WHERE id = ?";
 
+static const char SQL_GET_LOCK[] =
+    "SELECT mfa_enabled, mfa_secret, mfa_pending FROM users WHERE id = ?"
+    " FOR UPDATE";
+
 static const char SQL_SET_PENDING[] =
     "UPDATE users SET mfa_pending = ?, updated_at = ?"
     " WHERE id = ? AND mfa_enabled = 0";
@@ -38,7 +42,7 @@ static const char SQL_CODE_USE[] =
 
 int
 store_mfa_get(struct db *db, struct arena *a, const char *user_id,
-    struct mfa_row *m, int *found)
+    int lock, struct mfa_row *m, int *found)
 {
 	struct db_res	 res;
 	struct db_row	*r;
@@ -47,7 +51,8 @@ store_mfa_get(struct db *db, struct arena *a, const char *user_id,
 
 	*found = 0;
 	memset(m, 0, sizeof(*m));
-	if ((rc = db_query(db, a, SQL_GET, DB_ARGS(DB_TEXT(user_id)), &res)) !=
+	if ((rc = db_query(db, a, lock ? SQL_GET_LOCK : SQL_GET,
+	    DB_ARGS(DB_TEXT(user_id)), &res)) !=
 	    DB_OK || res.nrows == 0)
 		return rc;
 	r = &res.rows[0];

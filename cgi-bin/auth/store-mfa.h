@@ -24,9 +24,12 @@ struct mfa_row {
 	size_t			 pending_len;
 };
 
-/* The MFA columns of user_id; *found 0 or 1. */
+/*
+ * The MFA columns of user_id; *found 0 or 1. With lock, the user row is
+ * locked for update until the caller's transaction ends.
+ */
 int	store_mfa_get(struct db *, struct arena *, const char *user_id,
-	    struct mfa_row *, int *found);
+	    int lock, struct mfa_row *, int *found);
 /* Store a sealed pending secret while MFA is off; *affected 1 if stored. */
 int	store_mfa_set_pending(struct db *, const char *user_id,
 	    const unsigned char *sealed, size_t n, int64_t now,

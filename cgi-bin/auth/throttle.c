@@ -11,9 +11,9 @@
 #include "lib/log.h"
 #include "lib/store-user.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "cgi-bin/auth/throttle.h"
 
-#define CLAIM_TRIES	3
 /* Request counters only cap by the hour: no consecutive lock. */
 #define NO_THRESHOLD	(INT_MAX / 2)
 
@@ -95,45 +95,49 @@ throttle_key_user(enum thr_scope s, const char *user_id, struct thr_key *k)
 	memcpy(k->key, user_id, k->len);
 }
 
-/* One try at claiming against all keys. An enum db_rc. */
+struct thr_claim {
+	const struct thr_key	*k;
+	size_t			 n;
+	int			 refused;
+};
+
+/* Claim against every key, or (1) none: the index of the refusing key in refused. */
 static int
-claim_once(struct ctx *c, const struct thr_key *k, size_t n, int64_t now,
-    int *refused)
+claim_tx(struct ctx *c, void *arg)
 {
+	struct thr_claim	*t = arg;
 	struct thr_limits	 l;
+	int64_t			 now = utc_now();
 	size_t			 i;
 	int			 rc, ok;
 
-	*refused = -1;
-	if ((rc = db_begin(c->db)) != DB_OK)
-		return rc;
-	for (i = 0; i < n; i++) {
-		limits_of(c->cfg, k[i].scope, &l);
-		if ((rc = store_thr_claim(c->db, &k[i], &l, now, &ok)) != DB_OK)
-			break;
+	t->refused = -1;
+	for (i = 0; i < t->n; i++) {
+		limits_of(c->cfg, t->k[i].scope, &l);
+		if ((rc = store_thr_claim(c->db, &t->k[i], &l, now, &ok)) != DB_OK)
+			return rc;
 		if (!ok) {
-			*refused = (int)i;
-			break;
+			/* Refused: nothing is counted. */
+			t->refused = (int)i;
+			return 1;
 		}
 	}
-	if (rc == DB_OK && *refused == -1)
-		return db_commit(c->db);
-	/* Refused or failed: nothing is counted. */
-	db_rollback(c->db);
-	return rc;
+	return DB_OK;
 }
 
 int
 throttle_claim(struct ctx *c, const struct thr_key *k, size_t n, int *refused)
 {
-	int	 i, rc = DB_ERROR;
+	struct thr_claim	 t = { k, n, -1 };
+	int			 rc;
 
-	for (i = 0; i < CLAIM_TRIES; i++)
-		if ((rc = claim_once(c, k, n, utc_now(), refused)) != DB_DEADLOCK)
-			break;
-	if (rc != DB_OK)
+	rc = tx_run(c, claim_tx, &t);
+	*refused = rc == 1 ? t.refused : -1;
+	if (rc != DB_OK && rc != 1) {
 		log_warnx("throttle: claim failed");
-	return rc == DB_OK ? 0 : -1;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -153,22 +157,37 @@ throttle_fail(struct ctx *c, const struct thr_key *k, size_t n, int *locked)
 	return rc;
 }
 
+struct thr_failed {
+	const struct thr_key	*k;
+	size_t			 n;
+	struct audit_entry	*e;
+	int			 locked;
+};
+
+static int
+failed_tx(struct ctx *c, void *arg)
+{
+	struct thr_failed	*t = arg;
+	int			 rc;
+
+	if ((rc = throttle_fail(c, t->k, t->n, &t->locked)) != DB_OK)
+		return rc;
+	/* Set afresh on each attempt: an earlier one may have decided otherwise. */
+	if (t->e->metadata != NULL) {
+		json_object_object_del(t->e->metadata, "locked");
+		if (t->locked)
+			jset_bool(t->e->metadata, "locked", 1);
+	}
+	return audit_append(c, t->e);
+}
+
 int
 throttle_failed(struct ctx *c, const struct thr_key *k, size_t n,
     struct audit_entry *e)
 {
-	int	 rc, locked = 0;
+	struct thr_failed	 t = { k, n, e, 0 };
 
-	if ((rc = db_begin(c->db)) == DB_OK &&
-	    (rc = throttle_fail(c, k, n, &locked)) == DB_OK) {
-		if (locked && e->metadata != NULL)
-			jset_bool(e->metadata, "locked", 1);
-		if ((rc = audit_append(c, e)) == DB_OK)
-			rc = db_commit(c->db);
-	}
-	if (rc != DB_OK)
-		db_rollback(c->db);
-	return rc;
+	return tx_run(c, failed_tx, &t);
 }
 
 int
@@ -182,14 +201,37 @@ throttle_success(struct ctx *c, const struct thr_key *k, size_t n)
 	return rc;
 }
 
+int
+throttle_undo(struct ctx *c, const struct thr_key *k, size_t n)
+{
+	size_t	 i;
+	int	 rc = DB_OK;
+
+	for (i = 0; i < n && rc == DB_OK; i++)
+		rc = store_thr_release(c->db, &k[i]);
+	return rc;
+}
+
+struct thr_keys {
+	const struct thr_key	*k;
+	size_t			 n;
+};
+
+static int
+release_tx(struct ctx *c, void *arg)
+{
+	const struct thr_keys	*t = arg;
+
+	return throttle_undo(c, t->k, t->n);
+}
+
 void
 throttle_release(struct ctx *c, const struct thr_key *k, size_t n)
 {
-	size_t	 i;
+	struct thr_keys	 t = { k, n };
 
-	for (i = 0; i < n; i++)
-		if (store_thr_release(c->db, &k[i]) != DB_OK)
-			log_warnx("throttle: release failed");
+	if (tx_run(c, release_tx, &t) != DB_OK)
+		log_warnx("throttle: release failed");
 }
 
 int

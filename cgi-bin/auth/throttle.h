@@ -39,9 +39,9 @@ void	throttle_key_user(enum thr_scope, const char *user_id, struct thr_key *);
 
 /*
  * Claim one attempt against each of the n keys: all or none, in one
- * transaction of its own. Returns 0 with *refused -1 when counted
- * against all, or the index of a key that refused (nothing counted);
- * -1 if the database failed.
+ * transaction of its own (run again after a deadlock). Returns 0 with
+ * *refused -1 when counted against all, or the index of a key that
+ * refused (nothing counted); -1 if the database failed.
  */
 int	throttle_claim(struct ctx *, const struct thr_key *, size_t n,
 	    int *refused);
@@ -53,15 +53,21 @@ int	throttle_claim(struct ctx *, const struct thr_key *, size_t n,
 int	throttle_fail(struct ctx *, const struct thr_key *, size_t n,
 	    int *locked);
 /*
- * A claimed attempt failed, on its own: in one transaction, lock as due
- * and append e (its metadata, if any, gains "locked": true when a lock
- * was set). Returns an enum db_rc; rolled back unless DB_OK.
+ * A claimed attempt failed, on its own: in one transaction (run again
+ * after a deadlock), lock as due and append e (its metadata, if any,
+ * gains "locked": true when a lock was set). Returns an enum db_rc;
+ * rolled back unless DB_OK.
  */
 int	throttle_failed(struct ctx *, const struct thr_key *, size_t n,
 	    struct audit_entry *e);
 /* A claimed attempt succeeded (caller's transaction). An enum db_rc. */
 int	throttle_success(struct ctx *, const struct thr_key *, size_t n);
-/* Take back claimed attempts that neither failed nor succeeded. */
+/*
+ * Take back claimed attempts that neither failed nor succeeded: in the
+ * caller's transaction (undo, an enum db_rc) or in one of its own
+ * (release; a failure is logged).
+ */
+int	throttle_undo(struct ctx *, const struct thr_key *, size_t n);
 void	throttle_release(struct ctx *, const struct thr_key *, size_t n);
 /*
  * Answer 429 with Retry-After (seconds until the lock of k ends, at

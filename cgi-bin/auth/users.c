@@ -10,6 +10,7 @@
 #include "lib/json.h"
 #include "lib/store-session.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "lib/user-view.h"
 #include "cgi-bin/auth/auth.h"
 #include "cgi-bin/auth/fields.h"
@@ -81,11 +82,29 @@ apply_change(struct ctx *c, enum user_change ch, const struct user_row *u)
 	return DB_ERROR;
 }
 
+struct change_tx {
+	enum user_change	 ch;
+	const struct user_row	*u;
+	struct audit_entry	*e;
+};
+
+static int
+change_tx(struct ctx *c, void *arg)
+{
+	const struct change_tx	*t = arg;
+	int			 rc;
+
+	if ((rc = apply_change(c, t->ch, t->u)) != DB_OK)
+		return rc;
+	return audit_append(c, t->e);
+}
+
 static int
 change_user(struct ctx *c, enum user_change ch)
 {
 	struct user_row		 u;
 	struct audit_entry	 e;
+	struct change_tx	 t = { ch, &u, &e };
 	struct json_object	*o;
 	int			 found, rc;
 
@@ -108,11 +127,7 @@ change_user(struct ctx *c, enum user_change ch)
 	e.patient_id = u.role == ROLE_PATIENT ? u.id : NULL;
 	e.outcome = AUDIT_SUCCESS;
 	e.summary = changes[ch].summary;
-	if ((rc = db_begin(c->db)) == DB_OK && (rc = apply_change(c, ch, &u)) == DB_OK &&
-	    (rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK) {
-		db_rollback(c->db);
+	if ((rc = tx_run(c, change_tx, &t)) != DB_OK) {
 		if (rc == 1)
 			problem(c, 409, "not_a_provider", "only providers are verified");
 		else

@@ -3,26 +3,12 @@
 # login with a second factor, replay refusal (audited, user notified),
 # recovery codes used once, and both under concurrent logins.
 . "${srcdir:-.}/tests/e2e/lib.sh"
+. "${srcdir:-.}/tests/e2e/mfa-lib.sh"
 
 PW='quartz-meadow-lantern-42'
 ISSUER=$(conf_get mfa.issuer)
 ISSUER=${ISSUER:-Concierge}
 WAITED=0
-
-# step_now: the current 30-second TOTP step.
-step_now() { "$PYTHON" -c 'import time; print(int(time.time()) // 30)'; }
-
-# totp SECRET STEP: the RFC 6238 code of STEP for a base32 SECRET.
-totp() {
-	"$PYTHON" - "$1" "$2" <<'PY'
-import base64, hashlib, hmac, struct, sys
-s = sys.argv[1].upper()
-key = base64.b32decode(s + '=' * (-len(s) % 8))
-mac = hmac.new(key, struct.pack('>Q', int(sys.argv[2])), hashlib.sha1).digest()
-o = mac[-1] & 15
-print('%06d' % ((struct.unpack('>I', mac[o:o + 4])[0] & 0x7fffffff) % 1000000))
-PY
-}
 
 # sha256hex TEXT: upper-case hex of its SHA-256 (what SQL HEX() prints).
 sha256hex() { printf '%s' "$1" | sha256sum | cut -d' ' -f1 | tr a-f A-F; }
