@@ -10,7 +10,8 @@
 #include "lib/json.h"
 #include "lib/page.h"
 
-#define CURSOR_MAX	512
+/* The base64url length of a PAGE_KEY_MAX-byte key. */
+#define CURSOR_MAX	(4 * ((PAGE_KEY_MAX + 2) / 3))
 
 int
 page_parse(struct ctx *c, struct page *p)

@@ -13,6 +13,12 @@
 
 #define PAGE_DEFAULT	20
 #define PAGE_MAX	100
+/*
+ * Longest sort key a cursor carries, in bytes (an id, '|' and a name of
+ * 200 four-byte characters fit): page_parse reads back every key up to
+ * this size that page_cursor wrote.
+ */
+#define PAGE_KEY_MAX	1024
 
 struct page {
 	long		 limit;
@@ -24,7 +30,7 @@ struct page {
  * reply naming the bad parameter.
  */
 int	page_parse(struct ctx *, struct page *);
-/* Encode a sort key as a cursor string (arena). */
+/* Encode a sort key (at most PAGE_KEY_MAX bytes) as a cursor string (arena). */
 const char *page_cursor(struct ctx *, const char *key);
 /*
  * Split a decoded cursor key "a|b" at the first '|': *first and *second

@@ -11,6 +11,10 @@
 
 #include "lib/time.h"
 
+/* 1900-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: what utc_parse accepts. */
+#define UTC_T_MIN	(-2208988800LL * UTC_SEC)
+#define UTC_T_MAX	(253402300799LL * UTC_SEC + UTC_SEC - 1)
+
 /* The dev-mode clock offset: a file of signed seconds, re-read when it changes. */
 static struct {
 	char		 path[4096];

@@ -127,7 +127,8 @@ b32_data_len(const char *s, size_t n)
 
 	while (d > 0 && s[d - 1] == '=')
 		d--;
-	if (d < n && n % 8 != 0)
+	/* Padding, if any, completes the last group of 8 and no more. */
+	if (d < n && (n % 8 != 0 || n - d >= 8))
 		return -1;
 	/* 1, 3 and 6 characters in a final group cannot come from whole bytes. */
 	switch (d % 8) {

@@ -54,17 +54,19 @@ ring_add(uint32_t id, const char *hex, const char *where)
 	return 0;
 }
 
-/* A decimal key id in 1..2^31. 0 if malformed. */
+/* A decimal key id in 1..2^31, digits only. 0 if malformed. */
 static uint32_t
 parse_id(const char *s)
 {
 	char		*end;
 	unsigned long	 v;
 
+	/* strtoul would also take a sign and leading white space ("\v2"). */
+	if (*s < '0' || *s > '9')
+		return 0;
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || *s == '-' ||
-	    v == 0 || v > 0x7fffffffUL)
+	if (errno != 0 || *end != '\0' || v == 0 || v > 0x7fffffffUL)
 		return 0;
 	return (uint32_t)v;
 }
@@ -74,7 +76,7 @@ static int
 read_keys_file(const char *path, uint32_t *current)
 {
 	FILE	*f;
-	char	 line[256], w[3][100], *p, *tok;
+	char	 line[256], *w[3], *p, *tok;
 	int	 lineno = 0, n, rc = -1;
 
 	if ((f = fopen(path, "r")) == NULL) {
@@ -84,12 +86,17 @@ read_keys_file(const char *path, uint32_t *current)
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
+		/* A longer line would be read as two: refuse it. */
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			log_errx("vault: '%s' line %d: too long", path, lineno);
+			goto out;
+		}
 		if ((p = strchr(line, '#')) != NULL)
 			*p = '\0';
 		n = 0;
 		for (tok = strtok_r(line, " \t\r\n", &p); tok != NULL && n < 3;
 		    tok = strtok_r(NULL, " \t\r\n", &p))
-			snprintf(w[n++], sizeof(w[0]), "%s", tok);
+			w[n++] = tok;
 		if (n == 0)
 			continue;
 		if (tok == NULL && n == 3 && strcmp(w[0], "key") == 0) {
@@ -107,7 +114,6 @@ read_keys_file(const char *path, uint32_t *current)
 	rc = 0;
 out:
 	explicit_bzero(line, sizeof(line));
-	explicit_bzero(w, sizeof(w));
 	fclose(f);
 	return rc;
 }

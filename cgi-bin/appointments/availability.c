@@ -11,6 +11,7 @@
 #include "lib/json.h"
 #include "lib/time.h"
 #include "cgi-bin/appointments/appointments.h"
+#include "cgi-bin/appointments/fields.h"
 #include "cgi-bin/appointments/store.h"
 
 static const char *const weekdays[] = {
@@ -37,7 +38,7 @@ struct appt_availability_req {
 };
 
 #define W(n)	offsetof(struct appt_weekly_req, n)
-static const struct json_field weekly_fields[] = {
+const struct json_field weekly_fields[] = {
 	{ "weekday", JF_ENUM, JF_REQUIRED, W(weekday), 0, 0, NULL, weekdays, NULL, 0 },
 	{ "start", JF_STRING, JF_REQUIRED, W(start), 5, 5, NULL, NULL, NULL, 0 },
 	{ "end", JF_STRING, JF_REQUIRED, W(end), 5, 5, NULL, NULL, NULL, 0 },
@@ -45,7 +46,7 @@ static const struct json_field weekly_fields[] = {
 };
 #undef W
 #define E(n)	offsetof(struct appt_exception_req, n)
-static const struct json_field exception_fields[] = {
+const struct json_field exception_fields[] = {
 	{ "date", JF_DATE, JF_REQUIRED, E(date), 0, 0, NULL, NULL, NULL, 0 },
 	{ "available", JF_BOOL, JF_REQUIRED, E(available), 0, 0, NULL, NULL, NULL, 0 },
 	{ "start", JF_STRING, 0, E(start), 5, 5, NULL, NULL, NULL, 0 },
@@ -54,7 +55,7 @@ static const struct json_field exception_fields[] = {
 };
 #undef E
 #define F(n)	offsetof(struct appt_availability_req, n)
-static const struct json_field availability_fields[] = {
+const struct json_field availability_fields[] = {
 	{ "timezone", JF_STRING, JF_REQUIRED, F(timezone), 1, TZ_NAME_MAX, NULL, NULL, NULL, 0 },
 	{ "weekly", JF_OBJECTS, JF_REQUIRED, F(weekly), 0, 70, NULL, NULL,
 	  weekly_fields, sizeof(struct appt_weekly_req) },

@@ -17,6 +17,7 @@
 #include "lib/time.h"
 #include "lib/tx.h"
 #include "cgi-bin/appointments/appointments.h"
+#include "cgi-bin/appointments/fields.h"
 #include "cgi-bin/appointments/store.h"
 
 static const char *const visit_types[] = { "video", "in_person", NULL };
@@ -33,7 +34,7 @@ struct appt_book_req {
 };
 
 #define F(n)	offsetof(struct appt_book_req, n)
-static const struct json_field book_fields[] = {
+const struct json_field book_fields[] = {
 	{ "provider_id", JF_ID, JF_REQUIRED, F(provider_id), 0, 0, NULL, NULL, NULL, 0 },
 	{ "patient_id", JF_ID, 0, F(patient_id), 0, 0, NULL, NULL, NULL, 0 },
 	{ "start_at", JF_TIME, JF_REQUIRED, F(start_at), 0, 0, NULL, NULL, NULL, 0 },

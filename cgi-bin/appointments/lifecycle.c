@@ -14,6 +14,7 @@
 #include "lib/time.h"
 #include "lib/tx.h"
 #include "cgi-bin/appointments/appointments.h"
+#include "cgi-bin/appointments/fields.h"
 #include "cgi-bin/appointments/store.h"
 
 struct appt_reschedule_req {
@@ -27,7 +28,7 @@ struct appt_cancel_req {
 };
 
 #define R(n)	offsetof(struct appt_reschedule_req, n)
-static const struct json_field reschedule_fields[] = {
+const struct json_field reschedule_fields[] = {
 	{ "start_at", JF_TIME, JF_REQUIRED, R(start_at), 0, 0, NULL, NULL, NULL, 0 },
 	{ "duration_minutes", JF_INT, 0, R(duration_minutes), APPT_DUR_MIN,
 	  APPT_DUR_MAX, NULL, NULL, NULL, 0 },
@@ -36,7 +37,7 @@ static const struct json_field reschedule_fields[] = {
 };
 #undef R
 #define C(n)	offsetof(struct appt_cancel_req, n)
-static const struct json_field cancel_fields[] = {
+const struct json_field cancel_fields[] = {
 	{ "reason", JF_STRING, JF_REQUIRED | JF_MULTILINE, C(reason), 1, 500, NULL, NULL, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };

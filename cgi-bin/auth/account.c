@@ -14,6 +14,7 @@
 #include "lib/tx.h"
 #include "cgi-bin/auth/auth.h"
 #include "cgi-bin/auth/throttle.h"
+#include "cgi-bin/auth/fields.h"
 
 #define MRN_TRIES	5
 
@@ -29,7 +30,7 @@ struct auth_account_req {
 };
 
 #define F(n)	offsetof(struct auth_account_req, n)
-static const struct json_field account_template[] = {
+const struct json_field account_template[] = {
 	{ "email", JF_STRING, JF_REQUIRED, F(email), 3, 254, valid_email, NULL, NULL, 0 },
 	{ "password", JF_STRING, JF_REQUIRED, F(password), 1, 1024, NULL, NULL, NULL, 0 },
 	{ "role", JF_ENUM, JF_REQUIRED, F(role), 0, 0, NULL, NULL, NULL, 0 },

@@ -23,6 +23,7 @@
 #include "lib/tx.h"
 #include "lib/user-view.h"
 #include "cgi-bin/auth/auth.h"
+#include "cgi-bin/auth/fields.h"
 #include "cgi-bin/auth/mfa.h"
 #include "cgi-bin/auth/store-login.h"
 #include "cgi-bin/auth/throttle.h"
@@ -37,7 +38,7 @@ struct auth_login_req {
 };
 
 #define F(n)	offsetof(struct auth_login_req, n)
-static const struct json_field login_fields[] = {
+const struct json_field login_fields[] = {
 	{ "email", JF_STRING, JF_REQUIRED, F(email), 1, 254, NULL, NULL, NULL, 0 },
 	{ "password", JF_STRING, JF_REQUIRED, F(password), 1, 1024, NULL, NULL, NULL, 0 },
 	{ "totp_code", JF_STRING, JF_NULLABLE, F(totp_code), 1, 64, NULL, NULL, NULL, 0 },

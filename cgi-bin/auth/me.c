@@ -16,6 +16,7 @@
 #include "cgi-bin/auth/store-login.h"
 #include "cgi-bin/auth/throttle.h"
 #include "cgi-bin/auth/me-prefs.h"
+#include "cgi-bin/auth/fields.h"
 
 struct auth_me_patch_req {
 	struct jv	 full_name;
@@ -26,7 +27,7 @@ struct auth_me_patch_req {
 };
 
 #define F(n)	offsetof(struct auth_me_patch_req, n)
-static const struct json_field me_patch_fields[] = {
+const struct json_field me_patch_fields[] = {
 	{ "full_name", JF_STRING, 0, F(full_name), 1, 200, valid_name, NULL, NULL, 0 },
 	{ "phone", JF_STRING, JF_NULLABLE, F(phone), 1, 16, valid_phone, NULL, NULL, 0 },
 	{ "email", JF_STRING, 0, F(email), 3, 254, valid_email, NULL, NULL, 0 },

@@ -20,6 +20,7 @@
 #include "lib/totp.h"
 #include "lib/tx.h"
 #include "cgi-bin/auth/auth.h"
+#include "cgi-bin/auth/fields.h"
 #include "cgi-bin/auth/mfa.h"
 #include "cgi-bin/auth/reauth.h"
 #include "cgi-bin/auth/store-mfa.h"
@@ -41,7 +42,7 @@ struct auth_mfa_code_req {
 	struct jv	 current_password;
 };
 
-static const struct json_field setup_fields[] = {
+const struct json_field setup_fields[] = {
 	{ "current_password", JF_STRING, JF_REQUIRED,
 	    offsetof(struct auth_mfa_setup_req, current_password), 1, 1024,
 	    NULL, NULL, NULL, 0 },
@@ -49,7 +50,7 @@ static const struct json_field setup_fields[] = {
 };
 
 #define F(n)	offsetof(struct auth_mfa_code_req, n)
-static const struct json_field code_fields[] = {
+const struct json_field code_fields[] = {
 	{ "code", JF_STRING, JF_REQUIRED, F(code), 1, CODE_MAX, NULL, NULL, NULL, 0 },
 	{ "current_password", JF_STRING, JF_REQUIRED, F(current_password), 1,
 	    1024, NULL, NULL, NULL, 0 },
@@ -146,12 +147,8 @@ mfa_replay_note(struct ctx *c, const struct user_row *u)
 	return outbox_enqueue(c->db, OUTBOX_EMAIL, u->id, "mfa_replay", NULL, 0);
 }
 
-/*
- * Copy a code without spaces and hyphens, upper-cased, into out of
- * outsz bytes. Returns its length, or -1 if it does not fit.
- */
-static long
-code_norm(const char *in, char *out, size_t outsz)
+long
+mfa_code_norm(const char *in, char *out, size_t outsz)
 {
 	size_t	 n = 0;
 
@@ -166,9 +163,9 @@ code_norm(const char *in, char *out, size_t outsz)
 	return (long)n;
 }
 
-/* SHA-256 of a normalized recovery code; -1 unless 24 base32 characters. */
-static int
-recovery_hash(const char *norm, size_t n, unsigned char hash[CRYPTO_SHA256_LEN])
+int
+mfa_recovery_hash(const char *norm, size_t n,
+    unsigned char hash[CRYPTO_SHA256_LEN])
 {
 	unsigned char	 raw[RECOVERY_BYTES];
 
@@ -243,11 +240,11 @@ code_take(struct ctx *c, const struct user_row *u, const struct mfa_row *m,
 	int			 rc;
 
 	*verdict = MFA_CODE_BAD;
-	if ((len = code_norm(code, norm, sizeof(norm))) == -1)
+	if ((len = mfa_code_norm(code, norm, sizeof(norm))) == -1)
 		return DB_OK;
 	if (len == TOTP_DIGITS)
 		return totp_take(c, u, m, norm, verdict);
-	rc = recovery_hash(norm, (size_t)len, hash);
+	rc = mfa_recovery_hash(norm, (size_t)len, hash);
 	explicit_bzero(norm, sizeof(norm));
 	if (rc == -1)
 		return DB_OK;

@@ -2,6 +2,9 @@
 #ifndef CONCIERGE_W_AUTH_MFA_H
 #define CONCIERGE_W_AUTH_MFA_H
 
+#include <stddef.h>
+
+#include "lib/crypto.h"
 #include "lib/ctx.h"
 #include "lib/store-user.h"
 
@@ -30,5 +33,17 @@ int	mfa_login_take(struct ctx *, const struct user_row *, const char *code,
  * come at once. Returns an enum db_rc.
  */
 int	mfa_replay_note(struct ctx *, const struct user_row *);
+
+/*
+ * Copy a code the user typed without spaces and hyphens, upper-cased,
+ * into out of outsz bytes. Returns its length, or -1 if it does not fit.
+ */
+long	mfa_code_norm(const char *in, char *out, size_t outsz);
+/*
+ * SHA-256 (what the database keeps) of a normalized recovery code.
+ * 0, or -1 unless it is 24 base32 characters of 15 bytes.
+ */
+int	mfa_recovery_hash(const char *norm, size_t n,
+	    unsigned char hash[CRYPTO_SHA256_LEN]);
 
 #endif

@@ -26,6 +26,7 @@
 #include "lib/valid.h"
 #include "cgi-bin/auth/auth.h"
 #include "cgi-bin/auth/reauth.h"
+#include "cgi-bin/auth/fields.h"
 #include "cgi-bin/auth/store-login.h"
 #include "cgi-bin/auth/throttle.h"
 
@@ -46,20 +47,20 @@ struct auth_password_reset_req {
 };
 
 #define F(n)	offsetof(struct auth_password_change_req, n)
-static const struct json_field change_fields[] = {
+const struct json_field change_fields[] = {
 	{ "current_password", JF_STRING, JF_REQUIRED, F(current_password), 1, 1024, NULL, NULL, NULL, 0 },
 	{ "new_password", JF_STRING, JF_REQUIRED, F(new_password), 1, 1024, NULL, NULL, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 #undef F
 #define F(n)	offsetof(struct auth_password_forgot_req, n)
-static const struct json_field forgot_fields[] = {
+const struct json_field forgot_fields[] = {
 	{ "email", JF_STRING, JF_REQUIRED, F(email), 3, 254, valid_email, NULL, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 #undef F
 #define F(n)	offsetof(struct auth_password_reset_req, n)
-static const struct json_field reset_fields[] = {
+const struct json_field reset_fields[] = {
 	{ "token", JF_STRING, JF_REQUIRED, F(token), 1, 256, NULL, NULL, NULL, 0 },
 	{ "new_password", JF_STRING, JF_REQUIRED, F(new_password), 1, 1024, NULL, NULL, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },

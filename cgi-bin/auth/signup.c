@@ -15,8 +15,9 @@
 #include "lib/json.h"
 #include "lib/user-view.h"
 #include "cgi-bin/auth/auth.h"
+#include "cgi-bin/auth/fields.h"
 
-static const char *const signup_roles[] = { "patient", "provider", NULL };
+const char *const signup_roles[] = { "patient", "provider", NULL };
 
 int
 auth_signup(struct ctx *c)

@@ -13,9 +13,10 @@
 #include "lib/tx.h"
 #include "lib/user-view.h"
 #include "cgi-bin/auth/auth.h"
+#include "cgi-bin/auth/fields.h"
 #include "cgi-bin/auth/store-admin.h"
 
-static const char *const admin_roles[] = {
+const char *const admin_roles[] = {
 	"staff", "admin", "auditor", "provider", NULL,
 };
 

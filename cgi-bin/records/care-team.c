@@ -23,6 +23,7 @@
 #include "lib/time.h"
 #include "lib/tx.h"
 #include "cgi-bin/records/records.h"
+#include "cgi-bin/records/fields.h"
 #include "cgi-bin/records/store-records.h"
 
 struct records_care_team_add_req {
@@ -30,7 +31,7 @@ struct records_care_team_add_req {
 };
 
 #define F(n)	offsetof(struct records_care_team_add_req, n)
-static const struct json_field care_team_add_fields[] = {
+const struct json_field care_team_add_fields[] = {
 	{ "provider_id", JF_ID, JF_REQUIRED, F(provider_id), 0, 0, NULL, NULL, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };

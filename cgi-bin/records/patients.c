@@ -14,6 +14,7 @@
 #include "lib/tx.h"
 #include "lib/valid.h"
 #include "cgi-bin/records/records.h"
+#include "cgi-bin/records/fields.h"
 #include "cgi-bin/records/store-records.h"
 
 /* Consent times may run this far ahead of our clock. */
@@ -30,7 +31,7 @@ struct records_patient_patch_req {
 };
 
 #define F(n)	offsetof(struct records_patient_patch_req, n)
-static const struct json_field patient_patch_fields[] = {
+const struct json_field patient_patch_fields[] = {
 	{ "full_name", JF_STRING, 0, F(full_name), 1, 200, valid_name, NULL, NULL, 0 },
 	{ "date_of_birth", JF_DATE, JF_NULLABLE, F(date_of_birth), 0, 0, valid_birth_date, NULL, NULL, 0 },
 	{ "phone", JF_STRING, JF_NULLABLE, F(phone), 1, 16, valid_phone, NULL, NULL, 0 },

@@ -14,6 +14,7 @@
 #include "lib/tx.h"
 #include "lib/valid.h"
 #include "cgi-bin/records/records.h"
+#include "cgi-bin/records/fields.h"
 #include "cgi-bin/records/store-records.h"
 
 #define BIO_MAX	2000
@@ -27,7 +28,7 @@ struct records_provider_patch_req {
 };
 
 #define F(n)	offsetof(struct records_provider_patch_req, n)
-static const struct json_field provider_patch_fields[] = {
+const struct json_field provider_patch_fields[] = {
 	{ "full_name", JF_STRING, 0, F(full_name), 1, 200, valid_name, NULL, NULL, 0 },
 	{ "specialty", JF_STRING, JF_NULLABLE, F(specialty), 1, 100, valid_name, NULL, NULL, 0 },
 	{ "license_number", JF_STRING, 0, F(license_number), 1, 64, valid_name, NULL, NULL, 0 },

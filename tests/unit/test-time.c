@@ -120,6 +120,36 @@ t_utc_parse_bad(void **state)
 			fail_msg("'%s' accepted", bad[i]);
 }
 
+/*
+ * Found by tests/fuzz/fuzz-time (corpus: regress-offset-past-9999): an
+ * offset carried a date inside the range to an instant outside it, which
+ * was accepted and then could not be written back as RFC 3339.
+ */
+static void
+t_utc_parse_range_offset(void **state)
+{
+	static const char *const bad[] = {
+		"1900-01-01T00:00:00+00:01",
+		"1900-01-01T23:58:59+23:59",
+		"9999-12-31T23:59:59-00:01",
+		"9999-12-31T23:59:59.9-23:59",
+		"9999-12-31T00:01:00-23:59",
+	};
+	int64_t		 v;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (utc_parse(bad[i], &v) != -1)
+			fail_msg("'%s' accepted as %lld", bad[i], (long long)v);
+	/* The ends of the range themselves, reached through an offset. */
+	assert_parse("1900-01-01T23:59:00+23:59", -2208988800LL * UTC_SEC);
+	assert_parse("1900-01-01T00:00:00-00:01", -2208988740LL * UTC_SEC);
+	assert_parse("9999-12-31T23:59:59.999999+00:00",
+	    253402300799LL * UTC_SEC + 999999);
+	assert_parse("9999-12-31T00:00:59-23:59", 253402300799LL * UTC_SEC);
+}
+
 static void
 t_utc_format(void **state)
 {
@@ -373,6 +403,7 @@ main(void)
 		cmocka_unit_test(t_utc_parse_bad),
 		cmocka_unit_test(t_utc_parse_range),
 		cmocka_unit_test(t_utc_add),
+		cmocka_unit_test(t_utc_parse_range_offset),
 		cmocka_unit_test(t_utc_format),
 		cmocka_unit_test(t_utc_format_roundtrip),
 		cmocka_unit_test(t_utc_db),

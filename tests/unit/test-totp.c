@@ -198,6 +198,12 @@ t_b32_bad(void **state)
 		"MY=", "MY=====", "MY=======",	/* incomplete or extra padding */
 		"MY==MY==", "=MY=====",		/* padding inside */
 		"MZXW6YTBOI=====",
+		/*
+		 * More '=' than the last group needs (found by
+		 * tests/fuzz/fuzz-totp, corpus: regress-pad-only).
+		 */
+		"========", "MZXW6YTB========", "MY==============",
+		"MZXW6YTBOI==============",
 	};
 	unsigned char	 out[32];
 	size_t		 i;

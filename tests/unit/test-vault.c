@@ -158,6 +158,10 @@ t_vault_keys_file_bad(void **state)
 		"key 2 " K2 "\nkey 2 " K7 "\n",		/* repeated */
 		"key 0 " K2 "\n",			/* zero */
 		"key -3 " K2 "\n",
+		/* Digits only (found by tests/fuzz/fuzz-keys: regress-id-vtab). */
+		"key \v2 " K2 "\ncurrent 2\n",
+		"key +2 " K2 "\ncurrent 2\n",
+		"key 2 " K2 "\ncurrent \f2\n",
 		"key 2 abcd\n",				/* short */
 		"key 2 " K2 "zz\n",
 		"current 9\n",				/* no such key */
@@ -187,6 +191,44 @@ t_vault_keys_file_bad(void **state)
 	assert_int_equal(vault_init(&cfg), -1);
 }
 
+/*
+ * Found by tests/fuzz/fuzz-keys (corpus: regress-line-255, long-comment,
+ * long-id): a line longer than the reader's buffer was read as two, so the
+ * tail of a commented-out key line became a key; and each word was cut
+ * to 99 bytes, so a zero-padded id named another key.
+ */
+static void
+t_vault_keys_file_long_lines(void **state)
+{
+	char	 text[1024];
+	int	 n;
+
+	(void)state;
+	/* "# ...key 5 K2": a comment; key 5 must not exist. */
+	n = snprintf(text, sizeof(text), "# %0253dkey 5 %s\ncurrent 5\n", 0, K2);
+	assert_true(n > 256 && (size_t)n < sizeof(text));
+	setup_cfg(text);
+	assert_int_equal(vault_init(&cfg), -1);
+	assert_int_equal(vault_current_key(&cfg), 0);
+	teardown(NULL);
+	/* The longest line that fits is still read. */
+	n = snprintf(text, sizeof(text), "key 2 %s %0*d\ncurrent 2\n", K2,
+	    254 - 71, 0);
+	assert_int_equal(strchr(text, '\n') - text, 254);
+	text[71] = '#';
+	setup_cfg(text);
+	assert_int_equal(vault_init(&cfg), 0);
+	assert_int_equal(vault_current_key(&cfg), 2);
+	teardown(NULL);
+	/* A 102-digit zero-padded id is that id, not its first 99 digits. */
+	n = snprintf(text, sizeof(text), "key %0102d %s\ncurrent 1234567\n",
+	    1234567, K2);
+	assert_true(n > 0 && (size_t)n < sizeof(text));
+	setup_cfg(text);
+	assert_int_equal(vault_init(&cfg), 0);
+	assert_int_equal(vault_current_key(&cfg), 1234567);
+}
+
 int
 main(void)
 {
@@ -195,6 +237,7 @@ main(void)
 		cmocka_unit_test_teardown(t_vault_bound_to_place_bad, teardown),
 		cmocka_unit_test_teardown(t_vault_rotation, teardown),
 		cmocka_unit_test_teardown(t_vault_keys_file_bad, teardown),
+		cmocka_unit_test_teardown(t_vault_keys_file_long_lines, teardown),
 	};
 
 	log_init("test-vault", LOG_LVL_ERR);
