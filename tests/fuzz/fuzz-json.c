@@ -94,6 +94,10 @@ check_value(const struct json_field *f, const struct jv *v, const char *where)
 			check_fields(f->sub, (const char *)v->items + i * f->elem_size,
 			    where);
 		return;
+	case JF_OBJECT:
+		FUZZ_CHECK(v->items != NULL, "%s: object not filled", where);
+		check_fields(f->sub, v->items, where);
+		return;
 	default:
 		break;
 	}
