@@ -123,15 +123,16 @@ ref_check(enum attsniff_type t, const unsigned char *p, size_t n)
 /*
  * Feed p in pieces: step 0 cuts where the body's own bytes say (each
  * byte mod 97, plus 1, is the next piece's size), else pieces of step.
- * Each piece is copied to an allocation of its size. 0 or -1, with why.
+ * Each piece is copied to an allocation of its size (kept while the
+ * size stays the same). 0 or -1, with why.
  */
 static int
 sniff(enum attsniff_type t, const unsigned char *p, size_t n, size_t step,
     const char **why)
 {
 	struct attsniff	*s = malloc(sizeof(*s));
-	unsigned char	*piece;
-	size_t		 i, k, j;
+	unsigned char	*piece = NULL;
+	size_t		 i, k, j, have = 0;
 	int		 rc = 0;
 
 	FUZZ_CHECK(s != NULL, "%s", "out of memory");
@@ -140,14 +141,18 @@ sniff(enum attsniff_type t, const unsigned char *p, size_t n, size_t step,
 		k = step > 0 ? step : (size_t)p[i] % 97 + 1;
 		if (k > n - i)
 			k = n - i;
-		piece = malloc(k);
-		FUZZ_CHECK(piece != NULL, "%s", "out of memory");
+		if (k != have) {
+			free(piece);
+			piece = malloc(k);
+			FUZZ_CHECK(piece != NULL, "%s", "out of memory");
+			have = k;
+		}
 		memcpy(piece, p + i, k);
 		rc = attsniff_feed(s, piece, k);
-		free(piece);
 		FUZZ_CHECK(rc == 0 || (rc == -1 && s->why != NULL), "feed rc %d, "
 		    "why %s", rc, s->why ? s->why : "(none)");
 	}
+	free(piece);
 	if (rc == 0)
 		rc = attsniff_finish(s);
 	FUZZ_CHECK((rc == 0 && s->why == NULL) || (rc == -1 && s->why != NULL &&

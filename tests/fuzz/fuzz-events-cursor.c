@@ -100,8 +100,8 @@ names_given(const char *field)
 {
 	size_t	 i;
 
-	if (strcmp(field, "Last-Event-ID") == 0)
-		return fc.req.last_event_id != NULL;
+	if (strcmp(field, "Last-Event-ID") == 0 && fc.req.last_event_id != NULL)
+		return 1;
 	for (i = 0; i < fc.req.nqv; i++)
 		if (strcmp(fc.req.qv[i].name, field) == 0)
 			return 1;

@@ -8,10 +8,11 @@
  * valid UTF-8 of the allowed length without NUL or control characters
  * (but newlines and tabs in multi-line fields), integers in range, enum
  * values from the list, ids, times and dates that parse, arrays in
- * bounds and their objects checked the same way, every field's own check
- * passing; a refused body got a 400 or 422 problem, a 422 with 1 to 32
- * errors each naming a field. The output struct is allocated at exactly
- * the size the table implies, so ASan catches a write past it.
+ * bounds and their objects (and a single object) checked the same way,
+ * every field's own check passing; a refused body got a 400 or 422
+ * problem, a 422 with 1 to 32 errors each naming a field. The output
+ * struct is allocated at exactly the size the table implies, so ASan
+ * catches a write past it.
  */
 #include "config.h"
 
