@@ -18,6 +18,9 @@ extern const char *const admin_roles[];
 extern const struct json_field login_fields[];
 /* me.c: PATCH /me. */
 extern const struct json_field me_patch_fields[];
+/* me-prefs.c: notification_preferences of PATCH /me, and its quiet_hours. */
+extern const struct json_field me_prefs_fields[];
+extern const struct json_field me_quiet_fields[];
 /* password.c: POST /auth/password/change, /forgot, /reset. */
 extern const struct json_field change_fields[];
 extern const struct json_field forgot_fields[];

@@ -36,7 +36,7 @@ valid_zone(const char *s, size_t n)
 }
 
 #define Q(n)	offsetof(struct me_quiet_req, n)
-static const struct json_field quiet_fields[] = {
+const struct json_field me_quiet_fields[] = {
 	{ "start", JF_STRING, JF_REQUIRED, Q(start), 5, 5, valid_hhmm, NULL, NULL, 0 },
 	{ "end", JF_STRING, JF_REQUIRED, Q(end), 5, 5, valid_hhmm, NULL, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
@@ -48,7 +48,7 @@ const struct json_field me_prefs_fields[] = {
 	{ "email", JF_BOOL, 0, P(email), 0, 0, NULL, NULL, NULL, 0 },
 	{ "sms", JF_BOOL, 0, P(sms), 0, 0, NULL, NULL, NULL, 0 },
 	{ "quiet_hours", JF_OBJECT, JF_NULLABLE, P(quiet_hours), 0, 0, NULL, NULL,
-	  quiet_fields, sizeof(struct me_quiet_req) },
+	  me_quiet_fields, sizeof(struct me_quiet_req) },
 	{ "timezone", JF_STRING, JF_NULLABLE, P(timezone), 1, TZ_NAME_MAX,
 	  valid_zone, NULL, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },

@@ -9,6 +9,7 @@
 
 #include "lib/ctx.h"
 #include "lib/json.h"
+#include "cgi-bin/auth/fields.h"
 
 /* me_prefs_apply: the request is invalid; errors are recorded (reply 422). */
 #define ME_PREFS_INVALID	1
@@ -24,9 +25,6 @@ struct me_prefs_req {
 	struct jv	 quiet_hours;	/* items: struct me_quiet_req */
 	struct jv	 timezone;
 };
-
-/* The field table of the notification_preferences object. */
-extern const struct json_field me_prefs_fields[];
 
 /* The PATCH /me field entry for notification_preferences at offset off. */
 #define ME_PREFS_FIELD(off) \

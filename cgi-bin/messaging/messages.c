@@ -26,6 +26,7 @@
 #include "lib/time.h"
 #include "lib/tx.h"
 #include "lib/vault.h"
+#include "cgi-bin/messaging/fields.h"
 #include "cgi-bin/messaging/messaging.h"
 #include "cgi-bin/messaging/store.h"
 
@@ -38,7 +39,7 @@ struct post_req {
 };
 
 #define F(n)	offsetof(struct post_req, n)
-static const struct json_field post_fields[] = {
+const struct json_field message_post_fields[] = {
 	{ "body", JF_STRING, JF_REQUIRED | JF_MULTILINE, F(body), 1, MSG_BODY_MAX,
 	  msg_check_not_blank, NULL, NULL, 0 },
 	{ "attachment_ids", JF_IDS, 0, F(attachment_ids), 0, ATTACHMENT_PER_RECORD,
@@ -267,7 +268,7 @@ post(struct ctx *c)
 
 	memset(&r, 0, sizeof(r));
 	memset(&p, 0, sizeof(p));
-	if (json_parse_body(c, post_fields, &r) == -1 ||
+	if (json_parse_body(c, message_post_fields, &r) == -1 ||
 	    distinct(c, &r.attachment_ids) == -1)
 		return 0;
 	if (!id_is_valid(c->cap[0])) {

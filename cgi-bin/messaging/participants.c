@@ -16,6 +16,7 @@
 #include "lib/json.h"
 #include "lib/time.h"
 #include "lib/tx.h"
+#include "cgi-bin/messaging/fields.h"
 #include "cgi-bin/messaging/messaging.h"
 #include "cgi-bin/messaging/store.h"
 
@@ -23,7 +24,7 @@ struct add_req {
 	struct jv	 user_id;
 };
 
-static const struct json_field add_fields[] = {
+const struct json_field participant_add_fields[] = {
 	{ "user_id", JF_ID, JF_REQUIRED, offsetof(struct add_req, user_id), 0, 0,
 	  NULL, NULL, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
@@ -144,7 +145,7 @@ msg_participant_add(struct ctx *c)
 	int			 found, fail = 0;
 
 	memset(&r, 0, sizeof(r));
-	if (json_parse_body(c, add_fields, &r) == -1)
+	if (json_parse_body(c, participant_add_fields, &r) == -1)
 		return 0;
 	if (msg_access_load(c, c->cap[0], &acc, &found) != DB_OK)
 		goto fail;

@@ -18,6 +18,7 @@
 #include "lib/json.h"
 #include "lib/time.h"
 #include "lib/tx.h"
+#include "cgi-bin/messaging/fields.h"
 #include "cgi-bin/messaging/messaging.h"
 #include "cgi-bin/messaging/store.h"
 
@@ -25,7 +26,7 @@ struct read_req {
 	struct jv	 up_to_message_id;
 };
 
-static const struct json_field read_fields[] = {
+const struct json_field receipt_read_fields[] = {
 	{ "up_to_message_id", JF_ID, JF_REQUIRED,
 	  offsetof(struct read_req, up_to_message_id), 0, 0, NULL, NULL, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
@@ -129,7 +130,7 @@ msg_mark_read(struct ctx *c)
 
 	memset(&r, 0, sizeof(r));
 	memset(&mk, 0, sizeof(mk));
-	if (json_parse_body(c, read_fields, &r) == -1 ||
+	if (json_parse_body(c, receipt_read_fields, &r) == -1 ||
 	    msg_access_check(c, c->cap[0], POL_MESSAGE_MARK_READ, "mark_read",
 	    &mk.acc) == -1)
 		return 0;

@@ -22,6 +22,7 @@
 #include "lib/time.h"
 #include "lib/tx.h"
 #include "lib/vault.h"
+#include "cgi-bin/messaging/fields.h"
 #include "cgi-bin/messaging/messaging.h"
 #include "cgi-bin/messaging/store.h"
 
@@ -32,7 +33,7 @@ struct create_req {
 };
 
 #define F(n)	offsetof(struct create_req, n)
-static const struct json_field create_fields[] = {
+const struct json_field thread_create_fields[] = {
 	{ "patient_id", JF_ID, JF_REQUIRED, F(patient_id), 0, 0, NULL, NULL, NULL, 0 },
 	{ "participant_ids", JF_IDS, JF_REQUIRED, F(participant_ids), 0,
 	  MSG_PARTICIPANTS_MAX, NULL, NULL, NULL, 0 },
@@ -190,7 +191,7 @@ create(struct ctx *c)
 
 	memset(&r, 0, sizeof(r));
 	memset(&cr, 0, sizeof(cr));
-	if (json_parse_body(c, create_fields, &r) == -1 ||
+	if (json_parse_body(c, thread_create_fields, &r) == -1 ||
 	    create_policy(c, r.patient_id.s) == -1 ||
 	    participants(c, &r, &cr) == -1)
 		return 0;

@@ -18,6 +18,7 @@
 #include "lib/json.h"
 #include "lib/time.h"
 #include "lib/tx.h"
+#include "cgi-bin/records/fields.h"
 #include "cgi-bin/records/labs.h"
 #include "cgi-bin/records/records.h"
 
@@ -26,7 +27,7 @@ struct lab_status_req {
 };
 
 #define F(n)	offsetof(struct lab_status_req, n)
-static const struct json_field status_fields[] = {
+const struct json_field lab_status_fields[] = {
 	{ "status", JF_ENUM, JF_REQUIRED, F(status), 0, 0, NULL, lab_statuses,
 	  NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
@@ -34,7 +35,7 @@ static const struct json_field status_fields[] = {
 #undef F
 
 /* finalize takes no body, or an empty object. */
-static const struct json_field no_fields[] = {
+const struct json_field lab_finalize_fields[] = {
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -121,7 +122,7 @@ finalize(struct ctx *c)
 	struct lab_status_req	 q;
 
 	memset(&q, 0, sizeof(q));
-	if (c->req->body_len > 0 && json_parse_body(c, no_fields, &q) == -1)
+	if (c->req->body_len > 0 && json_parse_body(c, lab_finalize_fields, &q) == -1)
 		return 0;
 	return run_step(c, &steps[0]);
 }
@@ -135,7 +136,7 @@ set_status(struct ctx *c)
 	int			 rc;
 
 	memset(&q, 0, sizeof(q));
-	if (json_parse_body(c, status_fields, &q) == -1)
+	if (json_parse_body(c, lab_status_fields, &q) == -1)
 		return 0;
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (strcmp(steps[i].to, q.status.s) == 0)

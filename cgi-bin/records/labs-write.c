@@ -18,6 +18,7 @@
 #include "lib/time.h"
 #include "lib/tx.h"
 #include "lib/valid.h"
+#include "cgi-bin/records/fields.h"
 #include "cgi-bin/records/labs.h"
 #include "cgi-bin/records/records.h"
 #include "cgi-bin/records/store-labs.h"
@@ -58,20 +59,20 @@ struct lab_edit_req {
 	{ "attachment_ids", JF_IDS, 0, F(attachment_ids), 0, \
 	  ATTACHMENT_PER_RECORD, NULL, NULL, NULL, 0 }
 
-static const struct json_field create_fields[] = {
+const struct json_field lab_create_fields[] = {
 	{ "patient_id", JF_ID, JF_REQUIRED, F(patient_id), 0, 0, NULL, NULL, NULL, 0 },
 	{ "ordered_by", JF_ID, 0, F(ordered_by), 0, 0, NULL, NULL, NULL, 0 },
 	LAB_CONTENT(JF_REQUIRED),
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 
-static const struct json_field patch_fields[] = {
+const struct json_field lab_patch_fields[] = {
 	{ "ordered_by", JF_ID, 0, F(ordered_by), 0, 0, NULL, NULL, NULL, 0 },
 	LAB_CONTENT(0),
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 
-static const struct json_field amend_fields[] = {
+const struct json_field lab_amend_fields[] = {
 	LAB_CONTENT(0),
 	{ "reason", JF_STRING, JF_REQUIRED | JF_MULTILINE, F(reason), 1,
 	  CLIN_REASON_CHARS, clin_valid_text, NULL, NULL, 0 },
@@ -246,7 +247,7 @@ create(struct ctx *c)
 	size_t			 n;
 
 	memset(&q, 0, sizeof(q));
-	if (json_parse_body(c, create_fields, &q) == -1 ||
+	if (json_parse_body(c, lab_create_fields, &q) == -1 ||
 	    edit_check(c, &q, 0) == -1 || create_checks(c, &q, &orderer) == -1)
 		return 0;
 	memset(&a, 0, sizeof(a));
@@ -313,7 +314,7 @@ records_lab_patch(struct ctx *c)
 	int			 rc;
 
 	memset(&q, 0, sizeof(q));
-	if (json_parse_body(c, patch_fields, &q) == -1 ||
+	if (json_parse_body(c, lab_patch_fields, &q) == -1 ||
 	    edit_check(c, &q, 1) == -1)
 		return 0;
 	if ((rc = lab_load_for(c, "update", POL_LAB_WRITE, &cur, NULL)) != 1)
@@ -373,7 +374,7 @@ amend(struct ctx *c)
 	int			 rc;
 
 	memset(&q, 0, sizeof(q));
-	if (json_parse_body(c, amend_fields, &q) == -1 ||
+	if (json_parse_body(c, lab_amend_fields, &q) == -1 ||
 	    edit_check(c, &q, 1) == -1)
 		return 0;
 	if ((rc = lab_load_for(c, "amend", POL_LAB_WRITE, &cur, NULL)) != 1)

@@ -23,6 +23,7 @@
 #include "lib/tx.h"
 #include "lib/valid.h"
 #include "cgi-bin/records/clinical.h"
+#include "cgi-bin/records/fields.h"
 #include "cgi-bin/records/records.h"
 #include "cgi-bin/records/store-plans.h"
 
@@ -45,7 +46,7 @@ struct plan_edit_req {
 static const char *const create_statuses[] = { "draft", "active", NULL };
 
 #define G(n)	offsetof(struct plan_goal_req, n)
-static const struct json_field goal_fields[] = {
+const struct json_field plan_goal_fields[] = {
 	{ "description", JF_STRING, JF_REQUIRED | JF_MULTILINE, G(description),
 	  1, CLIN_GOAL_CHARS, clin_valid_text, NULL, NULL, 0 },
 	{ "due_date", JF_DATE, JF_NULLABLE, G(due_date), 0, 0, NULL, NULL, NULL, 0 },
@@ -59,23 +60,23 @@ static const struct json_field goal_fields[] = {
 	{ "details", JF_STRING, JF_NULLABLE | JF_MULTILINE, F(details), 1, 0, \
 	  clin_valid_text, NULL, NULL, 0 }, \
 	{ "goals", JF_OBJECTS, JF_NULLABLE, F(goals), 0, CLIN_GOALS_MAX, NULL, \
-	  NULL, goal_fields, sizeof(struct plan_goal_req) }, \
+	  NULL, plan_goal_fields, sizeof(struct plan_goal_req) }, \
 	{ "start_date", JF_DATE, req, F(start_date), 0, 0, NULL, NULL, NULL, 0 }, \
 	{ "end_date", JF_DATE, JF_NULLABLE, F(end_date), 0, 0, NULL, NULL, NULL, 0 }
 
-static const struct json_field create_fields[] = {
+const struct json_field plan_create_fields[] = {
 	{ "patient_id", JF_ID, JF_REQUIRED, F(patient_id), 0, 0, NULL, NULL, NULL, 0 },
 	PLAN_CONTENT(JF_REQUIRED),
 	{ "status", JF_ENUM, 0, F(status), 0, 0, NULL, create_statuses, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 
-static const struct json_field patch_fields[] = {
+const struct json_field plan_patch_fields[] = {
 	PLAN_CONTENT(0),
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 
-static const struct json_field status_fields[] = {
+const struct json_field plan_status_fields[] = {
 	{ "status", JF_ENUM, JF_REQUIRED, F(status), 0, 0, NULL, plan_statuses,
 	  NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
@@ -230,7 +231,7 @@ create(struct ctx *c)
 	size_t			 n;
 
 	memset(&q, 0, sizeof(q));
-	if (json_parse_body(c, create_fields, &q) == -1 ||
+	if (json_parse_body(c, plan_create_fields, &q) == -1 ||
 	    plan_check(c, &q, q.start_date.s, q.end_date.s, 0) == -1)
 		return 0;
 	if (!clin_patient_visible(c, POL_PATIENT_READ, q.patient_id.s, "create",
@@ -380,7 +381,7 @@ records_plan_patch(struct ctx *c)
 	int			 rc;
 
 	memset(&q, 0, sizeof(q));
-	if (json_parse_body(c, patch_fields, &q) == -1 ||
+	if (json_parse_body(c, plan_patch_fields, &q) == -1 ||
 	    plan_check(c, &q, q.start_date.s, q.end_date.s, 1) == -1)
 		return 0;
 	if ((rc = plan_load_for(c, "update", &cur)) != 1)
@@ -399,7 +400,7 @@ set_status(struct ctx *c)
 	int			 rc;
 
 	memset(&q, 0, sizeof(q));
-	if (json_parse_body(c, status_fields, &q) == -1)
+	if (json_parse_body(c, plan_status_fields, &q) == -1)
 		return 0;
 	if ((rc = plan_load_for(c, "status", &cur)) != 1)
 		return rc;

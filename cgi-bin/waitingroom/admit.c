@@ -24,6 +24,7 @@
 #include "lib/events.h"
 #include "lib/store-appointment.h"
 #include "lib/time.h"
+#include "cgi-bin/waitingroom/fields.h"
 #include "cgi-bin/waitingroom/store.h"
 #include "cgi-bin/waitingroom/waitingroom.h"
 
@@ -32,7 +33,7 @@ struct wr_admit_req {
 	struct jv	 provider_id;
 };
 
-static const struct json_field admit_fields[] = {
+const struct json_field admit_fields[] = {
 	{ "entry_id", JF_ID, 0, offsetof(struct wr_admit_req, entry_id), 0, 0,
 	  NULL, NULL, NULL, 0 },
 	{ "provider_id", JF_ID, 0, offsetof(struct wr_admit_req, provider_id), 0, 0,

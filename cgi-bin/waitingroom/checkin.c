@@ -17,6 +17,7 @@
 #include "lib/json.h"
 #include "lib/store-appointment.h"
 #include "lib/time.h"
+#include "cgi-bin/waitingroom/fields.h"
 #include "cgi-bin/waitingroom/store.h"
 #include "cgi-bin/waitingroom/waitingroom.h"
 
@@ -24,7 +25,7 @@ struct wr_check_in_req {
 	struct jv	 appointment_id;
 };
 
-static const struct json_field check_in_fields[] = {
+const struct json_field check_in_fields[] = {
 	{ "appointment_id", JF_ID, JF_REQUIRED,
 	  offsetof(struct wr_check_in_req, appointment_id), 0, 0, NULL, NULL, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },

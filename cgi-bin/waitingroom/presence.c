@@ -12,6 +12,7 @@
 #include "lib/idempotency.h"
 #include "lib/json.h"
 #include "lib/time.h"
+#include "cgi-bin/waitingroom/fields.h"
 #include "cgi-bin/waitingroom/store.h"
 #include "cgi-bin/waitingroom/waitingroom.h"
 
@@ -22,7 +23,7 @@ struct wr_presence_req {
 	struct jv	 status;
 };
 
-static const struct json_field presence_fields[] = {
+const struct json_field presence_fields[] = {
 	{ "status", JF_ENUM, JF_REQUIRED, offsetof(struct wr_presence_req, status),
 	  0, 0, NULL, presence_states, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
@@ -35,7 +36,7 @@ struct wr_announce_req {
 };
 
 #define A(n)	offsetof(struct wr_announce_req, n)
-static const struct json_field announce_fields[] = {
+const struct json_field announce_fields[] = {
 	{ "provider_id", JF_ID, JF_REQUIRED, A(provider_id), 0, 0, NULL, NULL, NULL, 0 },
 	{ "text", JF_STRING, JF_REQUIRED, A(text), 1, WR_TEXT_MAX, NULL, NULL, NULL, 0 },
 	{ "expires_at", JF_TIME, 0, A(expires_at), 0, 0, NULL, NULL, NULL, 0 },

@@ -14,6 +14,7 @@
 #include "lib/idempotency.h"
 #include "lib/json.h"
 #include "lib/time.h"
+#include "cgi-bin/waitingroom/fields.h"
 #include "cgi-bin/waitingroom/store.h"
 #include "cgi-bin/waitingroom/waitingroom.h"
 
@@ -28,7 +29,7 @@ struct wr_event_req {
 };
 
 #define E(n)	offsetof(struct wr_event_req, n)
-static const struct json_field event_fields[] = {
+const struct json_field session_event_fields[] = {
 	{ "type", JF_ENUM, JF_REQUIRED, E(type), 0, 0, NULL, event_types, NULL, 0 },
 	{ "at", JF_TIME, JF_REQUIRED, E(at), 0, 0, NULL, NULL, NULL, 0 },
 	{ "detail", JF_STRING, JF_MULTILINE, E(detail), 1, WR_DETAIL_MAX, NULL,
@@ -42,7 +43,7 @@ struct wr_end_req {
 	struct jv	 notes_summary;
 };
 
-static const struct json_field end_fields[] = {
+const struct json_field session_end_fields[] = {
 	{ "notes_summary", JF_STRING, JF_MULTILINE,
 	  offsetof(struct wr_end_req, notes_summary), 1, WR_NOTES_MAX, NULL, NULL,
 	  NULL, 0 },
@@ -114,7 +115,7 @@ post_event(struct ctx *c)
 	int			 is_amend, rc, tries;
 
 	memset(&r, 0, sizeof(r));
-	if (json_parse_body(c, event_fields, &r) == -1)
+	if (json_parse_body(c, session_event_fields, &r) == -1)
 		return 0;
 	is_amend = strcmp(r.type.s, "amendment") == 0;
 	if (wr_session_load(c, is_amend ? POL_VS_AMEND : POL_VS_EVENT, "log", &s) ==
@@ -174,7 +175,7 @@ end(struct ctx *c)
 
 	memset(&r, 0, sizeof(r));
 	if (c->req->body != NULL && c->req->body_len > 0 &&
-	    json_parse_body(c, end_fields, &r) == -1)
+	    json_parse_body(c, session_end_fields, &r) == -1)
 		return 0;
 	if (wr_session_load(c, POL_VS_END, "end", &s) == -1)
 		return 0;

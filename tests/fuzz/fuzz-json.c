@@ -8,10 +8,11 @@
  * valid UTF-8 of the allowed length without NUL or control characters
  * (but newlines and tabs in multi-line fields), integers in range, enum
  * values from the list, ids, times and dates that parse, arrays in
- * bounds and their objects checked the same way, every field's own check
- * passing; a refused body got a 400 or 422 problem, a 422 with 1 to 32
- * errors each naming a field. The output struct is allocated at exactly
- * the size the table implies, so ASan catches a write past it.
+ * bounds and their objects (and a single object) checked the same way,
+ * every field's own check passing; a refused body got a 400 or 422
+ * problem, a 422 with 1 to 32 errors each naming a field. The output
+ * struct is allocated at exactly the size the table implies, so ASan
+ * catches a write past it.
  */
 #include "config.h"
 
@@ -93,6 +94,10 @@ check_value(const struct json_field *f, const struct jv *v, const char *where)
 		for (i = 0; i < v->n; i++)
 			check_fields(f->sub, (const char *)v->items + i * f->elem_size,
 			    where);
+		return;
+	case JF_OBJECT:
+		FUZZ_CHECK(v->items != NULL, "%s: object not filled", where);
+		check_fields(f->sub, v->items, where);
 		return;
 	default:
 		break;

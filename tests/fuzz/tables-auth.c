@@ -29,6 +29,8 @@ const struct fuzz_json_table fuzz_json_tables[] = {
 	{ "account_template/admin", NULL, parse_admin_create },
 	{ "login_fields", login_fields, NULL },
 	{ "me_patch_fields", me_patch_fields, NULL },
+	{ "me_prefs_fields", me_prefs_fields, NULL },
+	{ "me_quiet_fields", me_quiet_fields, NULL },
 	{ "change_fields", change_fields, NULL },
 	{ "forgot_fields", forgot_fields, NULL },
 	{ "reset_fields", reset_fields, NULL },
