@@ -7,7 +7,8 @@ python3-aiosmtpd) on 127.0.0.1, so libcurl talks real SMTP to it:
 EHLO, optional AUTH and STARTTLS (or implicit TLS), MAIL, RCPT, DATA.
 
   sink-smtp.py --dir DIR [--port N] [--port-file FILE] [--control FILE]
-               [--delay-ms N] [--gate N] [--max-files N] [--discard] [--auth USER:PASS]
+               [--delay-ms N] [--gate N] [--hold-at N --release FILE]
+               [--max-files N] [--discard] [--auth USER:PASS]
                [--tls-cert PEM --tls-key PEM [--smtps]]
 
 Each accepted message is DIR/NNNNNNNN.eml (the bytes as received) and a
@@ -20,6 +21,9 @@ its code answered instead. --delay-ms: wait that long after storing a
 message before answering 250 (a sender killed meanwhile has delivered a
 message it never saw accepted). --gate N: hold every DATA answer until N
 sessions have said EHLO (so N senders are known to run at once).
+--hold-at N --release FILE: store the Nth message, then hold its 250 until
+FILE exists (a test knows the sender is between sending and recording for
+exactly that message, however slow the machine).
 --max-files: keep only the newest N messages. --discard: keep nothing, only
 count (DIR/count, written at exit; for the bench). SIGTERM stops it.
 """
@@ -101,6 +105,9 @@ class Sink:
             pass
         if self.args.delay_ms > 0:
             await asyncio.sleep(self.args.delay_ms / 1000)
+        if self.args.hold_at > 0 and self.seq == self.args.hold_at:
+            while not os.path.exists(self.args.release):
+                await asyncio.sleep(0.05)
         return "250 Message accepted"
 
     def prune(self):
@@ -127,6 +134,8 @@ def main():
     p.add_argument("--control")
     p.add_argument("--delay-ms", type=int, default=0)
     p.add_argument("--gate", type=int, default=0)
+    p.add_argument("--hold-at", type=int, default=0)
+    p.add_argument("--release")
     p.add_argument("--max-files", type=int, default=0)
     p.add_argument("--discard", action="store_true")
     p.add_argument("--auth")
@@ -134,6 +143,8 @@ def main():
     p.add_argument("--tls-key")
     p.add_argument("--smtps", action="store_true")
     args = p.parse_args()
+    if args.hold_at > 0 and not args.release:
+        p.error("--hold-at needs --release FILE")
 
     sink = Sink(args)
     tls = None
