@@ -5,7 +5,9 @@
 # row, RFC 2047 UTF-8 subject, one text part, Auto-Submitted); SMTP down
 # then up (retried, delivered once); SMTP 4xx (retried) and 5xx (dead);
 # gateway 500 then 200, 429 with Retry-After, 400 (dead); the last attempt;
-# rows that cannot be sent (unknown template, bad payload, no gateway).
+# a mail server and a gateway that accept the connection and never answer
+# (timeouts: temporary); rows that cannot be sent (unknown template, bad
+# payload, no gateway).
 . "$(dirname -- "$0")/lib.sh"
 . "$(dirname -- "$0")/notify-lib.sh"
 
@@ -157,6 +159,31 @@ is "$(row "$S5")" "pending 2 HTTP 503" "attempt 2 fails"
 later 400
 notify_run "$C"
 is "$(row "$S5")" "dead 3 gave up after 3 attempts: HTTP 502" "attempt 3 fails: dead, with the last error"
+
+# ---- timeouts: a server that accepts and never says a word ----
+# (a listening socket nobody accepts on: the kernel completes the
+# handshake, then nothing comes, however long the sender waits)
+"$PYTHON" -c 'import os, socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
+os.replace(sys.argv[1] + ".tmp", sys.argv[1]); time.sleep(3600)' "$T_TMP/silent.port" &
+SILENT=$!
+on_exit "stop_pid $SILENT"
+wait_until 15 "[[ -s '$T_TMP/silent.port' ]]" || bail "the silent listener did not start"
+SP=$(<"$T_TMP/silent.port")
+C4=$T_TMP/silent.conf
+notify_conf "$C4" "notify.smtp_url=smtp://127.0.0.1:$SP" "notify.sms_url=http://127.0.0.1:$SP/sms" \
+	"notify.timeout_seconds=1" "notify.connect_timeout_seconds=1"
+M6=$(enqueue "$U1" email mfa_replay)
+S7=$(enqueue "$U1" sms new_secure_message)
+notify_run "$C4"
+is "$NOTIFY_RC" 0 "a run against servers that never answer ends"
+like "$(row "$M6")" "^pending 1 .*[Tt]ime(d)? ?out" "SMTP server silent past notify.timeout_seconds: temporary, pending again"
+like "$(row "$S7")" "^pending 1 .*[Tt]ime(d)? ?out" "gateway silent past notify.timeout_seconds: temporary, pending again"
+ok $((($(usec_of "$M6" due_at) > $(usec_of "$M6" created_at)) && ($(usec_of "$S7" due_at) > $(usec_of "$S7" created_at)) ? 0 : 1)) \
+	"both wait for the backoff before the next try"
+stop_pid "$SILENT"
+sql "UPDATE outbox SET status = 'cancelled', last_error = 'test done' WHERE id IN ($M6, $S7)"
 
 # ---- rows that cannot be sent ----
 X1=$(enqueue "$U1" email no_such_template)
