@@ -82,6 +82,8 @@ diag "duplicates: $((total - uniq)) (row $HELD was in flight at the kill)"
 is "$dup_ids" "$want" "exactly one duplicate: the mail in flight at the kill, between send and record"
 is "$(sql "SELECT reclaims FROM outbox WHERE id = ${HELD:-0}")" 1 \
 	"and that row is counted as taken over (outbox.reclaims)"
+is "$(mails_to "$T_TMP/crash" "$E1" | jq -r --arg p "<outbox.$HELD." 'select(.message_id | startswith($p)) | .message_id' |
+	sort | uniq -c | awk '{ print $1 }')" 2 "both copies carry the same Message-ID (mail systems can drop the second)"
 is "$(sql "SELECT COUNT(*) FROM outbox WHERE id IN ($(in_list "${IDS[@]}")) AND (reclaims = 0) <> (attempts = 1)")" 0 \
 	"rows never abandoned took one attempt, abandoned ones two"
 
