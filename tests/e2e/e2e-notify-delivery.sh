@@ -7,7 +7,8 @@
 # gateway 500 then 200, 429 with Retry-After, 400 (dead); the last attempt;
 # a mail server and a gateway that accept the connection and never answer
 # (timeouts: temporary); rows that cannot be sent (unknown template, bad
-# payload, no gateway).
+# payload, no gateway); the sender on an account with only the role
+# concierge_notifier (migration 0013).
 . "$(dirname -- "$0")/lib.sh"
 . "$(dirname -- "$0")/notify-lib.sh"
 
@@ -202,6 +203,34 @@ notify_conf "$C3" "notify.smtp_url=smtp://127.0.0.1:$MAIL_PORT"
 S6=$(enqueue "$U1" sms new_secure_message)
 notify_run "$C3"
 is "$(row "$S6")" "cancelled 1 no SMS gateway configured" "SMS without a gateway configured: cancelled, reason kept"
+
+# ---- its own database account: role concierge_notifier is enough ----
+NU=notify_t_$$
+NPW=$(od -An -vtx1 -N12 /dev/urandom | tr -d ' \n')
+sql "CREATE USER IF NOT EXISTS '$NU'@'localhost' IDENTIFIED BY '$NPW';
+	GRANT concierge_notifier TO '$NU'@'localhost';
+	SET DEFAULT ROLE concierge_notifier FOR '$NU'@'localhost';" || bail "cannot create the notifier account"
+on_exit "sql \"DROP USER IF EXISTS '$NU'@'localhost'\""
+C5=$T_TMP/role.conf
+notify_conf "$C5.in" "notify.smtp_url=smtp://127.0.0.1:$MAIL_PORT" \
+	"notify.sms_url=http://127.0.0.1:$SMSP/2010-04-01/Accounts/ACtest/Messages.json" \
+	"notify.sms_user=ACtest" "notify.sms_password=sekrit"
+{ grep -Ev '^[[:space:]]*db\.(user|password|admin_user|admin_password)[[:space:]]*=' "$C5.in"
+  printf 'db.user = %s\ndb.password = %s\n' "$NU" "$NPW"; } >"$C5"
+APPT=$(sql "SELECT id FROM appointments ORDER BY created_at LIMIT 1")
+[[ -n $APPT ]] || bail "no appointment in the database (demo data)"
+R1=$(enqueue "$U1" email appointment_confirmation "{\"appointment_id\":\"$APPT\"}")
+R2=$(enqueue "$U1" sms new_secure_message)
+notify_run "$C5"
+is "$NOTIFY_RC $(row "$R1") | $(row "$R2")" "0 sent 1 - | sent 1 -" \
+	"as concierge_notifier: claims, reads user, preferences and appointment, sends, records"
+mariadb --no-defaults --socket="$DB_SOCKET" -u"$NU" -p"$NPW" -N -B "$DB_NAME" \
+	-e "SELECT COUNT(*) FROM sessions" >/dev/null 2>&1
+is "$?" 1 "the role reads nothing else (sessions refused)"
+mariadb --no-defaults --socket="$DB_SOCKET" -u"$NU" -p"$NPW" -N -B "$DB_NAME" \
+	-e "INSERT INTO outbox (channel, recipient_user_id, template, due_at, created_at)
+	    VALUES ('email', '$U1', 'mfa_replay', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))" >/dev/null 2>&1
+is "$?" 1 "and cannot queue rows of its own"
 
 # ---- what the log says: ids, never addresses or texts ----
 unlike "$(cat "$T_TMP/notify.log")" "$E1|15550170001|secure message|$TOKEN" "the sender's log has ids, no addresses, numbers, texts or tokens"
