@@ -7,7 +7,7 @@ http.server) on 127.0.0.1 taking the form POST a Twilio-style gateway
 takes: To, From (or MessagingServiceSid), Body, with HTTP basic auth.
 
   sink-sms.py --log FILE [--port N] [--port-file FILE] [--control FILE]
-              [--auth USER:PASS] [--tls-cert PEM --tls-key PEM]
+              [--auth USER:PASS] [--tls-cert PEM --tls-key PEM] [--bind 127.X.Y.Z]
 
 Every request is one JSON line in --log: {"status", "path", "user",
 "form", "idempotency_key"}; status 201 means accepted. --control FILE:
@@ -15,6 +15,7 @@ the first line of FILE for this request ("500", "429 30" = status and
 Retry-After, "400"; "500 to=+15551234567" only for that number) is taken
 out and answered instead of 201. --auth: other credentials get
 401. --port 0 (the default) binds a free port, written to --port-file.
+--bind: another loopback address than 127.0.0.1 (never off the host).
 """
 import argparse
 import base64
@@ -114,10 +115,13 @@ def main():
     p.add_argument("--auth")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
+    p.add_argument("--bind", default="127.0.0.1")
     args = p.parse_args()
+    if not args.bind.startswith("127."):
+        p.error("--bind takes a loopback address (127.0.0.0/8)")
 
     os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
-    httpd = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    httpd = ThreadingHTTPServer((args.bind, args.port), Handler)
     httpd.daemon_threads = True
     httpd.args = args
     if args.tls_cert:
@@ -130,7 +134,7 @@ def main():
         with open(tmp, "w") as f:
             f.write("%d\n" % port)
         os.replace(tmp, args.port_file)
-    print("sink-sms: listening on 127.0.0.1:%d" % port, flush=True)
+    print("sink-sms: listening on %s:%d" % (args.bind, port), flush=True)
 
     def stop(sig, frame):
         threading.Thread(target=httpd.shutdown, daemon=True).start()

@@ -7,8 +7,9 @@ python3-aiosmtpd) on 127.0.0.1, so libcurl talks real SMTP to it:
 EHLO, optional AUTH and STARTTLS (or implicit TLS), MAIL, RCPT, DATA.
 
   sink-smtp.py --dir DIR [--port N] [--port-file FILE] [--control FILE]
-               [--delay-ms N] [--gate N] [--max-files N] [--discard] [--auth USER:PASS]
-               [--tls-cert PEM --tls-key PEM [--smtps]]
+               [--delay-ms N] [--gate N] [--hold-at N --release FILE]
+               [--max-files N] [--discard] [--auth USER:PASS]
+               [--tls-cert PEM --tls-key PEM [--smtps]] [--bind 127.X.Y.Z]
 
 Each accepted message is DIR/NNNNNNNN.eml (the bytes as received) and a
 line "NNNNNNNN.eml <mail-from> <rcpt>..." in DIR/index. --port 0 (the
@@ -20,8 +21,12 @@ its code answered instead. --delay-ms: wait that long after storing a
 message before answering 250 (a sender killed meanwhile has delivered a
 message it never saw accepted). --gate N: hold every DATA answer until N
 sessions have said EHLO (so N senders are known to run at once).
+--hold-at N --release FILE: store the Nth message, then hold its 250 until
+FILE exists (a test knows the sender is between sending and recording for
+exactly that message, however slow the machine).
 --max-files: keep only the newest N messages. --discard: keep nothing, only
-count (DIR/count, written at exit; for the bench). SIGTERM stops it.
+count (DIR/count, written at exit; for the bench). --bind: another loopback
+address than 127.0.0.1 (never off the host). SIGTERM stops it.
 """
 import argparse
 import asyncio
@@ -101,6 +106,9 @@ class Sink:
             pass
         if self.args.delay_ms > 0:
             await asyncio.sleep(self.args.delay_ms / 1000)
+        if self.args.hold_at > 0 and self.seq == self.args.hold_at:
+            while not os.path.exists(self.args.release):
+                await asyncio.sleep(0.05)
         return "250 Message accepted"
 
     def prune(self):
@@ -127,13 +135,20 @@ def main():
     p.add_argument("--control")
     p.add_argument("--delay-ms", type=int, default=0)
     p.add_argument("--gate", type=int, default=0)
+    p.add_argument("--hold-at", type=int, default=0)
+    p.add_argument("--release")
     p.add_argument("--max-files", type=int, default=0)
     p.add_argument("--discard", action="store_true")
     p.add_argument("--auth")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     p.add_argument("--smtps", action="store_true")
+    p.add_argument("--bind", default="127.0.0.1")
     args = p.parse_args()
+    if not args.bind.startswith("127."):
+        p.error("--bind takes a loopback address (127.0.0.0/8)")
+    if args.hold_at > 0 and not args.release:
+        p.error("--hold-at needs --release FILE")
 
     sink = Sink(args)
     tls = None
@@ -152,7 +167,7 @@ def main():
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     server = loop.run_until_complete(loop.create_server(
-        lambda: SMTP(sink, loop=loop, **kw), "127.0.0.1", args.port,
+        lambda: SMTP(sink, loop=loop, **kw), args.bind, args.port,
         ssl=tls if args.smtps else None))
     port = server.sockets[0].getsockname()[1]
     if args.port_file:
@@ -160,7 +175,7 @@ def main():
         with open(tmp, "w") as f:
             f.write("%d\n" % port)
         os.replace(tmp, args.port_file)
-    print("sink-smtp: listening on 127.0.0.1:%d" % port, flush=True)
+    print("sink-smtp: listening on %s:%d" % (args.bind, port), flush=True)
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, loop.stop)
     loop.run_forever()

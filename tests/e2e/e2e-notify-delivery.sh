@@ -5,7 +5,10 @@
 # row, RFC 2047 UTF-8 subject, one text part, Auto-Submitted); SMTP down
 # then up (retried, delivered once); SMTP 4xx (retried) and 5xx (dead);
 # gateway 500 then 200, 429 with Retry-After, 400 (dead); the last attempt;
-# rows that cannot be sent (unknown template, bad payload, no gateway).
+# a mail server and a gateway that accept the connection and never answer
+# (timeouts: temporary); rows that cannot be sent (unknown template, bad
+# payload, no gateway); the sender on an account with only the role
+# concierge_notifier (migration 0013).
 . "$(dirname -- "$0")/lib.sh"
 . "$(dirname -- "$0")/notify-lib.sh"
 
@@ -158,6 +161,31 @@ later 400
 notify_run "$C"
 is "$(row "$S5")" "dead 3 gave up after 3 attempts: HTTP 502" "attempt 3 fails: dead, with the last error"
 
+# ---- timeouts: a server that accepts and never says a word ----
+# (a listening socket nobody accepts on: the kernel completes the
+# handshake, then nothing comes, however long the sender waits)
+"$PYTHON" -c 'import os, socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
+os.replace(sys.argv[1] + ".tmp", sys.argv[1]); time.sleep(3600)' "$T_TMP/silent.port" &
+SILENT=$!
+on_exit "stop_pid $SILENT"
+wait_until 15 "[[ -s '$T_TMP/silent.port' ]]" || bail "the silent listener did not start"
+SP=$(<"$T_TMP/silent.port")
+C4=$T_TMP/silent.conf
+notify_conf "$C4" "notify.smtp_url=smtp://127.0.0.1:$SP" "notify.sms_url=http://127.0.0.1:$SP/sms" \
+	"notify.timeout_seconds=1" "notify.connect_timeout_seconds=1"
+M6=$(enqueue "$U1" email mfa_replay)
+S7=$(enqueue "$U1" sms new_secure_message)
+notify_run "$C4"
+is "$NOTIFY_RC" 0 "a run against servers that never answer ends"
+like "$(row "$M6")" "^pending 1 .*[Tt]ime(d)? ?out" "SMTP server silent past notify.timeout_seconds: temporary, pending again"
+like "$(row "$S7")" "^pending 1 .*[Tt]ime(d)? ?out" "gateway silent past notify.timeout_seconds: temporary, pending again"
+ok $((($(usec_of "$M6" due_at) > $(usec_of "$M6" created_at)) && ($(usec_of "$S7" due_at) > $(usec_of "$S7" created_at)) ? 0 : 1)) \
+	"both wait for the backoff before the next try"
+stop_pid "$SILENT"
+sql "UPDATE outbox SET status = 'cancelled', last_error = 'test done' WHERE id IN ($M6, $S7)"
+
 # ---- rows that cannot be sent ----
 X1=$(enqueue "$U1" email no_such_template)
 X2=$(enqueue "$U1" sms password_reset "{\"token\":\"$TOKEN\"}")
@@ -175,6 +203,34 @@ notify_conf "$C3" "notify.smtp_url=smtp://127.0.0.1:$MAIL_PORT"
 S6=$(enqueue "$U1" sms new_secure_message)
 notify_run "$C3"
 is "$(row "$S6")" "cancelled 1 no SMS gateway configured" "SMS without a gateway configured: cancelled, reason kept"
+
+# ---- its own database account: role concierge_notifier is enough ----
+NU=notify_t_$$
+NPW=$(od -An -vtx1 -N12 /dev/urandom | tr -d ' \n')
+sql "CREATE USER IF NOT EXISTS '$NU'@'localhost' IDENTIFIED BY '$NPW';
+	GRANT concierge_notifier TO '$NU'@'localhost';
+	SET DEFAULT ROLE concierge_notifier FOR '$NU'@'localhost';" || bail "cannot create the notifier account"
+on_exit "sql \"DROP USER IF EXISTS '$NU'@'localhost'\""
+C5=$T_TMP/role.conf
+notify_conf "$C5.in" "notify.smtp_url=smtp://127.0.0.1:$MAIL_PORT" \
+	"notify.sms_url=http://127.0.0.1:$SMSP/2010-04-01/Accounts/ACtest/Messages.json" \
+	"notify.sms_user=ACtest" "notify.sms_password=sekrit"
+{ grep -Ev '^[[:space:]]*db\.(user|password|admin_user|admin_password)[[:space:]]*=' "$C5.in"
+  printf 'db.user = %s\ndb.password = %s\n' "$NU" "$NPW"; } >"$C5"
+APPT=$(sql "SELECT id FROM appointments ORDER BY created_at LIMIT 1")
+[[ -n $APPT ]] || bail "no appointment in the database (demo data)"
+R1=$(enqueue "$U1" email appointment_confirmation "{\"appointment_id\":\"$APPT\"}")
+R2=$(enqueue "$U1" sms new_secure_message)
+notify_run "$C5"
+is "$NOTIFY_RC $(row "$R1") | $(row "$R2")" "0 sent 1 - | sent 1 -" \
+	"as concierge_notifier: claims, reads user, preferences and appointment, sends, records"
+mariadb --no-defaults --socket="$DB_SOCKET" -u"$NU" -p"$NPW" -N -B "$DB_NAME" \
+	-e "SELECT COUNT(*) FROM sessions" >/dev/null 2>&1
+is "$?" 1 "the role reads nothing else (sessions refused)"
+mariadb --no-defaults --socket="$DB_SOCKET" -u"$NU" -p"$NPW" -N -B "$DB_NAME" \
+	-e "INSERT INTO outbox (channel, recipient_user_id, template, due_at, created_at)
+	    VALUES ('email', '$U1', 'mfa_replay', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))" >/dev/null 2>&1
+is "$?" 1 "and cannot queue rows of its own"
 
 # ---- what the log says: ids, never addresses or texts ----
 unlike "$(cat "$T_TMP/notify.log")" "$E1|15550170001|secure message|$TOKEN" "the sender's log has ids, no addresses, numbers, texts or tokens"

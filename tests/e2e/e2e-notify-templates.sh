@@ -20,8 +20,12 @@ is "$DOC" "$TEMPLATES" "docs/NOTIFICATIONS.md lists exactly the templates"
 is "$?" 0 "every template argument in the code resolves to names"
 grep '^UNRESOLVED' "$T_TMP/scan.out" | while read -r line; do diag "$line"; done
 USED=$(awk '$1 != "UNRESOLVED" { print $1 }' "$T_TMP/scan.out" | sort -u)
+# Each name queued today, by every area: auth, appointments, records,
+# messaging and the waiting room (a name the scan stopped finding would
+# otherwise drop out of the check below unnoticed).
 for n in password_reset mfa_replay appointment_confirmation appointment_changed \
-    appointment_cancelled appointment_reminder; do
+    appointment_cancelled appointment_reminder lab_result_available \
+    new_secure_message provider_ready; do
 	grep -qx "$n" <<<"$USED"
 	ok $? "the scan finds '$n' in the code"
 done

@@ -5,7 +5,11 @@
 # that demands AUTH when none is configured; the SMS gateway over HTTPS with
 # basic auth, and a 401. Configurations that could not send safely are
 # refused at start (exit 3), bad usage is exit 2. Real servers on loopback
-# with a throwaway self-signed certificate (loopback: not verified).
+# with a throwaway self-signed certificate (loopback: not verified). Named
+# by a host name instead of a loopback address (this host's own name, where
+# it resolves to 127.0.0.0/8), the same servers are not trusted: the
+# certificate is verified and refused, plain SMTP without STARTTLS is
+# refused, and nothing reaches them.
 . "$(dirname -- "$0")/lib.sh"
 . "$(dirname -- "$0")/notify-lib.sh"
 
@@ -74,6 +78,39 @@ notify_run "$C3b"
 is "$(row "$S2")" "pending 1 HTTP 401: authentication failed" "gateway 401: temporary (our credentials), logged"
 like "$(cat "$T_TMP/notify.log")" "refuses our credentials" "the log says what to fix"
 unlike "$(cat "$T_TMP/notify.log")" "nope" "without the secret"
+
+# ---- a URL that does not say loopback: TLS verified, STARTTLS required ----
+NAME=$(hostname 2>/dev/null)
+ADDR=$(getent ahostsv4 "$NAME" 2>/dev/null | awk 'NR == 1 { print $1 }')
+if [[ $NAME =~ ^[A-Za-z0-9][A-Za-z0-9.-]*$ && ${NAME,,} != localhost && $ADDR == 127.* ]]; then
+	read -r V _ VE <<<"$(nuser patient +15550175002)"
+	sink_smtp vsmtps "${TLS[@]}" --smtps --bind "$ADDR"
+	C4=$T_TMP/vsmtps.conf
+	notify_conf "$C4" "notify.smtp_url=smtps://$NAME:$SMTP_PORT"
+	V1=$(enqueue "$V" email mfa_replay)
+	notify_run "$C4"
+	like "$(row "$V1")" "^pending 1 SSL certificate problem" "smtps://$NAME (not a loopback name): the self-signed certificate is refused"
+	is "$(mails_to "$T_TMP/vsmtps" "$VE" | wc -l)" 0 "and the server got nothing"
+	sink_smtp vplain --bind "$ADDR"
+	C5=$T_TMP/vplain.conf
+	notify_conf "$C5" "notify.smtp_url=smtp://$NAME:$SMTP_PORT"
+	V2=$(enqueue "$V" email mfa_replay)
+	notify_run "$C5"
+	like "$(row "$V2")" "^pending 1 STARTTLS" "smtp://$NAME to a server without STARTTLS: not sent in plain text"
+	is "$(mails_to "$T_TMP/vplain" "$VE" | wc -l)" 0 "and the server got nothing"
+	sink_sms vhttps "${TLS[@]}" --bind "$ADDR"
+	C6=$T_TMP/vhttps.conf
+	notify_conf "$C6" "notify.sms_url=https://$NAME:$SMS_PORT/sms"
+	V3=$(enqueue "$V" sms new_secure_message)
+	notify_run "$C6"
+	like "$(row "$V3")" "^pending 1 SSL certificate problem" "https://$NAME gateway: the self-signed certificate is refused"
+	is "$(wc -l <"$T_TMP/vhttps.jsonl")" 0 "and the gateway got no request"
+	diag "errors: $(row "$V1") | $(row "$V2") | $(row "$V3")"
+	sql "UPDATE outbox SET status = 'cancelled', last_error = 'test done' WHERE id IN ($V1, $V2, $V3)"
+else
+	diag "this host's name '$NAME' does not resolve to a loopback address ($ADDR): the verified-TLS checks need one"
+	ok 0 "# SKIP no host name resolving to loopback"
+fi
 
 # ---- configurations refused at start, usage ----
 refused() {	# NAME KEY=VALUE...

@@ -33,6 +33,7 @@ static const char *const marker_payloads[] = {
 	"\"full_name\":\"MARKER-FULLNAME\",\"specialty\":\"MARKER-ONCOLOGY\","
 	"\"reason\":\"MARKER-REASON\",\"location\":\"MARKER-LOCATION\","
 	"\"provider_id\":\"MARKER-PROV\",\"subject\":\"MARKER-SUBJECT\","
+	"\"video_session_id\":\"MARKER-VIDEO\",\"plan_id\":\"MARKER-PLAN\","
 	"\"token\":\"" MARK_TOKEN "\",\"expires_minutes\":30,"
 	"\"zone\":\"MARKER/ZONE\",\"portal_url\":\"https://MARKER.example\"}",
 	/* the same markers, where values are not strings */
