@@ -66,6 +66,9 @@ is "$(jq -r '.errors[0].field' <<<"$BODY")" wait "names the field"
 api GET /api/v1/events "" "${AUTH[@]}" -H 'Last-Event-ID: x1'
 is "$(jq -r '[.status, .errors[0].field] | join(" ")' <<<"$BODY")" "422 Last-Event-ID" \
 	"a malformed Last-Event-ID: 422 naming it"
+api GET "/api/v1/events?after=abc" "" "${AUTH[@]}" -H "Last-Event-ID: $e1"
+is "$(jq -r '[.status, .errors[0].field] | join(" ")' <<<"$BODY")" "422 after" \
+	"a malformed ?after= is refused even with a Last-Event-ID"
 is "$(delta "$before" "$(counts)")" none "bad requests write nothing"
 
 # ---- long-polls the worker holds (shorter than nchan's 25 s) ----
