@@ -20,6 +20,8 @@
 #   events-mem-*         RSS and PSS (MiB) of nginx (master + workers), the
 #                        events worker (parent + children) and the relay:
 #                        before the subscribers, with them idle, and under load
+#   events-mem-events-growth  the events worker's RSS with a tenth of the
+#                        streams open and with all: more than 10% growth fails
 #
 # Environment:
 #   CONCIERGE_ROOT       checkout with var/ (default: the parent of bench/)
@@ -142,8 +144,18 @@ node "$NODE_DIR/bench-sse.mjs" "$BASE" "$OUT/events-tokens.txt" "$OUT/events-rec
 	>"$OUT/events-sub.log" 2>&1 &
 SUB_PID=$!
 t0=$(date +%s%N)
+tenth=0
 for ((i = 0; i < 600; i++)); do
 	grep -q '^ready' "$OUT/events-sub.log" && break
+	# The events worker's memory once a tenth of the streams are open: it
+	# must not grow from there to all of them (nchan holds the streams).
+	if ((tenth == 0)); then
+		o=$(grep '^open' "$OUT/events-sub.log" | tail -1 | cut -d' ' -f2) || o=0
+		if ((${o:-0} >= N / 10)); then
+			tenth=$o
+			read -r ev_rss_tenth _ <<<"$(group_mem "$(cat "$RUN/events.pid")")"
+		fi
+	fi
 	kill -0 "$SUB_PID" 2>/dev/null || die "the subscriber client died: $(tail -3 "$OUT/events-sub.log")"
 	sleep 0.2
 done
@@ -153,6 +165,15 @@ echo "events-subscribers $open open failed $failed in $(( ($(date +%s%N) - t0) /
 ((open == N)) || echo "bench-events: only $open of $N streams opened" >&2
 sleep 2
 mem idle
+if ((tenth > 0)); then
+	read -r ev_rss_all _ <<<"$(group_mem "$(cat "$RUN/events.pid")")"
+	echo "events-mem-events-growth rss $ev_rss_tenth MiB with $tenth streams, $ev_rss_all MiB with $open"
+	# A worker process (or any state) per stream would grow ~10x here.
+	if ((ev_rss_all * 10 > ev_rss_tenth * 11)); then
+		echo "bench-events: the events worker grew by more than 10% from $tenth to $open streams" >&2
+		MEM_GREW=1
+	fi
+fi
 
 # ---- load ----
 read -r cn0 ce0 cr0 <<<"$(cpu_all)"
@@ -216,4 +237,5 @@ sys.exit(0 if lat and missing == 0 and dups == 0 and misrouted == 0 else 1)
 PY
 rc=$?
 mem after
+((${MEM_GREW:-0} == 0)) || rc=1
 exit "$rc"

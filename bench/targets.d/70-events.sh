@@ -6,6 +6,7 @@
 # lines are printed as they come and kept in var/bench/events.txt.
 # BENCH_ONLY=events runs it alone; EVENTS_SUBSCRIBERS, EVENTS_RATE and
 # EVENTS_SECONDS change the load.
+DEFINED+="events "	# a known name for BENCH_ONLY, like bench_target's
 if bench_selected events; then
 	mkdir -p "$CONCIERGE_ROOT/var/bench"
 	if ! CONCIERGE_ROOT="$CONCIERGE_ROOT" CONCIERGE_BASE_URL="$BASE_URL" \

@@ -93,14 +93,18 @@ events_req_parse(struct ctx *c, struct events_req *r)
 	r->transport = transport_of(c->req);
 	r->limit = max < EVENTS_LIMIT_DEFAULT ? max : EVENTS_LIMIT_DEFAULT;
 	check_names(c);
-	/* An EventSource reconnecting keeps its URL: the header is newer. */
+	/*
+	 * An EventSource reconnecting keeps its URL: the header is newer and
+	 * wins, but a malformed ?after= is refused all the same.
+	 */
+	if (after != NULL) {
+		if (events_parse_id(after, &r->after) == -1)
+			ctx_error(c, "after", "must be an event id");
+		r->has_after = 1;
+	}
 	if (c->req->last_event_id != NULL) {
 		if (events_parse_id(c->req->last_event_id, &r->after) == -1)
 			ctx_error(c, "Last-Event-ID", "must be an event id");
-		r->has_after = 1;
-	} else if (after != NULL) {
-		if (events_parse_id(after, &r->after) == -1)
-			ctx_error(c, "after", "must be an event id");
 		r->has_after = 1;
 	}
 	if (wait != NULL) {

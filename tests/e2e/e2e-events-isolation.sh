@@ -55,12 +55,14 @@ done
 is "$(delta "$before" "$(counts)")" none "nothing written by any of it"
 
 # Headers a proxy might trust: the stream stays the attacker's own.
-curl -sN --max-time 6 -H 'Accept: text/event-stream' -H "Authorization: Bearer $A_TOK" \
+curl -sN --max-time 120 -D "$T_TMP/tricky.hdr" -H 'Accept: text/event-stream' -H "Authorization: Bearer $A_TOK" \
 	-H "X-Accel-Redirect: /.nchan/sse/$V/$SV" -H "X-Channel-Id: s.$V" \
 	-H "X-Forwarded-For: 10.0.0.1" -H "If-None-Match: 0:0" -H "If-Modified-Since: Thu, 01 Jan 1970 00:00:01 GMT" \
 	"$BASE/api/v1/events" >"$T_TMP/tricky.sse" 2>/dev/null &
 on_exit "kill $!"
-sleep 0.5
+# nchan answers the headers once the stream is subscribed.
+wait_until 30 "grep -q '^HTTP/1.1 200' '$T_TMP/tricky.hdr'"
+ok $? "the stream with forged headers is open"
 
 # ---- the victim's events flow; the attacker gets only their own ----
 for i in 1 2 3 4 5; do ev_insert "$V" >/dev/null; done
@@ -68,10 +70,14 @@ mine=$(ev_insert "$A")
 ev_wake
 ev_wait victim 5
 ok $? "the victim gets their 5 events"
-ev_wait attacker 1 && ev_wait attacker_ws 1
+# The attacker's event has the largest id: the relay publishes in id order,
+# each channel over one connection, so anything misrouted to the attacker's
+# channel would arrive before it.
+has_mine() { wait_until 30 "grep -q '\"id\":$mine,' '$1'"; }
+has_mine "$T_TMP/attacker.out" && has_mine "$T_TMP/attacker_ws.out"
 ok $? "the attacker gets their own"
-ev_relay_caught_up
-sleep 0.5	# anything misrouted would have arrived by now
+has_mine "$T_TMP/tricky.sse"
+ok $? "so does the stream with forged headers"
 is "$(ev_ids attacker)" "$mine" "SSE: only the attacker's own event"
 is "$(ev_ids attacker_ws)" "$mine" "WebSocket: only the attacker's own event"
 is "$(grep -c '^data: ' "$T_TMP/tricky.sse")" 1 "the stream with forged headers got one event"

@@ -66,6 +66,9 @@ is "$(jq -r '.errors[0].field' <<<"$BODY")" wait "names the field"
 api GET /api/v1/events "" "${AUTH[@]}" -H 'Last-Event-ID: x1'
 is "$(jq -r '[.status, .errors[0].field] | join(" ")' <<<"$BODY")" "422 Last-Event-ID" \
 	"a malformed Last-Event-ID: 422 naming it"
+api GET "/api/v1/events?after=abc" "" "${AUTH[@]}" -H "Last-Event-ID: $e1"
+is "$(jq -r '[.status, .errors[0].field] | join(" ")' <<<"$BODY")" "422 after" \
+	"a malformed ?after= is refused even with a Last-Event-ID"
 is "$(delta "$before" "$(counts)")" none "bad requests write nothing"
 
 # ---- long-polls the worker holds (shorter than nchan's 25 s) ----
@@ -82,11 +85,12 @@ max=$(conf_get events.max_waiting)
 ((max >= 1)) || bail "events.max_waiting is $max"
 pids=()
 for ((i = 0; i < max; i++)); do
-	curl -s --max-time 20 "${AUTH[@]}" -o /dev/null "$BASE/api/v1/events?after=$e4&wait=8" &
+	curl -s --max-time 40 "${AUTH[@]}" -o /dev/null "$BASE/api/v1/events?after=$e4&wait=20" &
 	pids+=($!)
 done
 on_exit "kill ${pids[*]}"
-sleep 0.5
+wait_until 20 "(( \$(ev_held $(cat "$ROOT/var/run/events.pid")) >= $max ))"
+ok $? "the worker holds $max long-polls"
 api GET "/api/v1/events?after=$e4&wait=8" "" "${AUTH[@]}"
 is "$STATUS" 429 "one more than events.max_waiting ($max) held: 429"
 like "$(header Retry-After)" '^[0-9]+$' "with Retry-After"
@@ -130,11 +134,13 @@ is "$(jq -r '.last_id' <<<"$BODY")" "$fast" "and the cursor after them"
 ev "?after=$fast&wait=5"
 is "$(jq -r '.data | length' <<<"$BODY")" 1 "a long-poll held without nchan gets the event"
 cursor=$(jq -r '.last_id' <<<"$BODY")
-fcgi "$SOCK" -u "/api/v1/events?after=$cursor&wait=4" -H "Authorization: Bearer $U_TOK" >/dev/null &
+fcgi "$SOCK" -u "/api/v1/events?after=$cursor&wait=20" -H "Authorization: Bearer $U_TOK" >/dev/null &
 holder=$!
-sleep 0.5
+wait_until 20 "(( \$(ev_held $pid) >= 1 ))"
+ok $? "the worker without nchan holds one long-poll"
 ev "?after=$cursor&wait=4"
 is "$STATUS" 429 "events.max_waiting = 1: the second held request gets 429"
+cursor=$(ev_insert "$U")	# releases the held one
 wait "$holder"
 ( sleep 0.5; ev_insert_many "$U" 2 >/dev/null ) &
 ev "" -H 'Accept: text/event-stream' -H "Last-Event-ID: $cursor"

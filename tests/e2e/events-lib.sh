@@ -102,6 +102,16 @@ ev_spawn() {
 	printf '%s\n' "$!"
 }
 
+# ev_held PGID: how many requests the events worker of that process group
+# holds now (cgi-bin/events/hold.c: each held request is a one-byte POSIX
+# lock on the worker's slot file), from /proc/locks.
+ev_held() {
+	local pids
+	pids=" $(pgrep -g "$1" | tr '\n' ' ') "
+	awk -v pids="$pids" '$2 == "POSIX" && $4 == "WRITE" && $7 == $8 &&
+		index(pids, " " $5 " ") { n++ } END { print n + 0 }' /proc/locks
+}
+
 # ev_insert_concurrent USER N WORKERS: N rows in N transactions from WORKERS
 # sessions at once, each holding its transaction open a random few ms, so
 # rows commit out of id order (as under real load).

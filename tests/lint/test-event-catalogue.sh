@@ -68,6 +68,11 @@ ok $? "each of them is in the catalogue of docs/EVENTS.md"
 for t in $missing; do
 	echo "# not in docs/EVENTS.md: $t (emitted at $(grep -P "^\Q$t\E\t" "$tmp/code.out" | cut -f2 | tr '\n' ' '))"
 done
+# and the other way: a row of the catalogue no code emits (renamed, removed)
+# would tell clients to wait for an event that never comes.
+stale=$(comm -13 <(cut -f1 "$tmp/code.out" | sort -u) <(catalogue "$DOC"))
+[[ -z $stale ]]
+ok $? "every type in the catalogue is emitted by the code${stale:+ (not: $(tr '\n' ' ' <<<"$stale"))}"
 bad=$(catalogue "$DOC" | grep -v -E '^[a-z][a-z_]*\.[a-z][a-z_]*$')
 [[ -z $bad ]]
 ok $? "catalogue names are entity.verb, lowercase${bad:+ (not: $bad)}"
