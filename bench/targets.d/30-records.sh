@@ -7,7 +7,7 @@
 #   one audit row (a read of PHI) per request.
 # dashboard: GET /api/v1/patients/{id}/summary as that patient: profile,
 #   the 5 latest released results, the active plans, the next 3 visits,
-#   one audit row naming every id, in one request.
+#   the unread messages, one audit row naming every id, in one request.
 #
 # Data (made once): users bench-labs-patient@bench.test (the demo
 # password) and bench-labs-provider@bench.test on its care team, 2000

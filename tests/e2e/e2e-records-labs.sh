@@ -168,9 +168,10 @@ is "$(last_audit)" "finalize lab_result $LAB $PAT_ID success" "finalising is aud
 is "$(sql "SELECT GROUP_CONCAT(CONCAT(recipient_user_id, ':', type) ORDER BY recipient_user_id SEPARATOR ' ') FROM events WHERE entity_id = '$LAB' AND type = 'lab_result.published'")" \
 	"$(printf '%s\n' "$PAT_ID:lab_result.published" "$PROV2_ID:lab_result.published" | sort | tr '\n' ' ' | sed 's/ $//')" \
 	"lab_result.published to the patient and the ordering provider"
-# (pending, or already sent: the dev stack runs concierge-notify)
-is "$(sql "SELECT CONCAT_WS(' ', channel, recipient_user_id, template, status IN ('pending', 'sent'), payload) FROM outbox ORDER BY id DESC LIMIT 1")" \
-	"email $PAT_ID lab_result_available 1 {\"lab_result_id\":\"$LAB\"}" \
+# concierge-notify may have sent it already: queued is pending, sending or sent.
+is "$(sql "SELECT CONCAT_WS(' ', channel, recipient_user_id, template,
+	IF(status IN ('pending', 'sending', 'sent'), 'queued', status), payload) FROM outbox ORDER BY id DESC LIMIT 1")" \
+	"email $PAT_ID lab_result_available queued {\"lab_result_id\":\"$LAB\"}" \
 	"the notification names the template and the id only: no test, no value"
 is "$(sql "SELECT CONCAT_WS(' ', version, status, test_name, recorded_by, reason IS NULL) FROM lab_result_versions WHERE lab_result_id = '$LAB'")" \
 	"1 final Glucose $PROV_ID 1" "version 1 is kept"
@@ -185,6 +186,37 @@ is "$STATUS" 409 "a final result cannot be cancelled"
 as "$PROV_TOK" POST "/api/v1/lab-results/$LAB/status" '{"status":"preliminary"}'
 is "$STATUS" 409 "nor go back to preliminary"
 is "$(clin_delta "$before" "$(clin_counts)")" none "refused steps write nothing"
+
+# --- the release is one transaction: no alert without the release, none without the alert ---
+# A trigger (as root) makes the notification's, or the event's, insert fail
+# for one result: the whole finalisation is undone, nothing of it is left.
+ATOM=$(lab_new "$PROV_TOK")
+on_exit "sql 'DROP TRIGGER IF EXISTS test_fail_outbox; DROP TRIGGER IF EXISTS test_fail_events'"
+release_left() { # ID: what a finalisation of ID left behind
+	sql "SELECT CONCAT_WS(' ', (SELECT CONCAT(status, ':', version) FROM lab_results WHERE id = '$1'),
+		(SELECT COUNT(*) FROM lab_result_versions WHERE lab_result_id = '$1'),
+		(SELECT COUNT(*) FROM events WHERE entity_id = '$1' AND type = 'lab_result.published'),
+		(SELECT COUNT(*) FROM outbox WHERE INSTR(payload, '$1')),
+		(SELECT COUNT(*) FROM audit_log WHERE entity_id = '$1' AND action = 'finalize' AND outcome = 'success'))"
+}
+for t in "outbox|payload" "events|entity_id"; do
+	mariadb --no-defaults --socket="$DB_SOCKET" -uroot --delimiter='//' "$DB_NAME" -e "
+		CREATE TRIGGER test_fail_${t%%|*} BEFORE INSERT ON ${t%%|*} FOR EACH ROW
+		IF INSTR(NEW.${t#*|}, '$ATOM') THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'test: refused'; END IF" ||
+		bail "cannot create the ${t%%|*} trigger"
+	as "$PROV_TOK" POST "/api/v1/lab-results/$ATOM/finalize"
+	like "$STATUS" '^5' "the ${t%%|*} row cannot be written: the finalisation fails ($STATUS)"
+	is "$(release_left "$ATOM")" "preliminary:0 0 0 0 0" \
+		"and leaves nothing: still preliminary, no version, no event, no notification, no audit row (${t%%|*})"
+	sql "DROP TRIGGER test_fail_${t%%|*}"
+done
+as "$PAT_TOK" GET "/api/v1/lab-results/$ATOM"
+is "$STATUS" 404 "the patient still sees nothing of it"
+as "$PROV_TOK" POST "/api/v1/lab-results/$ATOM/finalize"
+is "$STATUS" 200 "once both can be written, the finalisation goes through"
+is "$(release_left "$ATOM")" "final:1 1 2 1 1" "with its version, both events, the notification and the audit row"
+as "$PROV_TOK" POST "/api/v1/lab-results/$ATOM/status" '{"status":"entered_in_error"}'
+[[ $STATUS == 200 ]] || bail "withdraw: $STATUS $BODY"	# out of the patient's lists below
 
 # --- the patient sees it now ---
 as "$PAT_TOK" GET "/api/v1/lab-results/$LAB"

@@ -247,6 +247,19 @@ for who in "PAT $OPAT_ID 404" "PRNC $PAT_ID 404" "ADMIN $PAT_ID 403" "AUDITOR - 
 	is "$(clin_delta "$before" "$(clin_counts)")" "audit_log=+1" "only the denial is written ($w)"
 done
 
+# --- the rest of the life cycle: on_hold -> completed, active|on_hold -> entered_in_error ---
+for path in "on_hold completed" "entered_in_error" "on_hold entered_in_error"; do
+	P=$(plan_new "$PROV_TOK" '{"status":"active"}')
+	for to in $path; do
+		before=$(clin_counts)
+		step "$P" "$to" 200
+		is "$(clin_delta "$before" "$(clin_counts)")" "audit_log=+1 events=+1" "-> $to: audited, the patient told"
+		is "$(sql "SELECT CONCAT(action, ' ', JSON_VALUE(metadata, '\$.to')) FROM audit_log ORDER BY id DESC LIMIT 1")" \
+			"status $to" "the audit row names it"
+	done
+	is "$(plan_status "$P")" "${path##* }" "stored ${path##* }"
+done
+
 # --- concurrent transitions: one wins ---
 P6=$(plan_new "$PROV_TOK" '{"status":"active"}')
 before=$(clin_counts)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # e2e-records-summary: GET /api/v1/patients/{id}/summary through nginx.
 # One request gives the profile, the 5 latest released lab results, the
-# active treatment plans, the next 3 visits and the counts; it writes one
+# active treatment plans, the next 3 visits and the counts (the caller's
+# unread messages in the patient's threads); it writes one
 # audit row naming every id it returned; it shows nothing unreleased
 # (no preliminary, cancelled or withdrawn result, no draft or paused
 # plan), whoever asks; the patient, their care team and staff may ask.
@@ -50,6 +51,37 @@ visit "${V}visitsoonaaaaaaa" 120 scheduled
 visit "${V}visitlateraaaaaa" 1440 checked_in
 visit "${V}visitfaraaaaaaaa" 10080 scheduled
 
+# Messages: the caller's unread ones in this patient's threads only.
+thread() { # TOKEN PATIENT PARTICIPANT...: prints the new thread's id
+	local tok=$1 pat=$2
+	shift 2
+	as "$tok" POST /api/v1/threads "$(jq -cn --arg p "$pat" \
+		'{patient_id:$p,subject:"Follow-up",participant_ids:$ARGS.positional}' --args "$@")"
+	[[ $STATUS == 201 ]] || bail "thread: $STATUS $BODY"
+	jq -r .id <<<"$BODY"
+}
+msg() { # TOKEN THREAD
+	as "$1" POST "/api/v1/threads/$2/messages" '{"body":"See you on Monday."}'
+	[[ $STATUS == 201 ]] || bail "message: $STATUS $BODY"
+	LAST_MSG=$(jq -r .id <<<"$BODY")
+}
+TH1=$(thread "$PROV_TOK" "$PAT_ID" "$PAT_ID")
+TH2=$(thread "$PROV2_TOK" "$PAT_ID" "$PROV_ID")
+msg "$PROV_TOK" "$TH1"
+msg "$PROV_TOK" "$TH1"
+M1=$LAST_MSG
+msg "$PAT_TOK" "$TH1"
+msg "$PROV2_TOK" "$TH2"
+# The same provider on another patient's thread: not this dashboard's.
+sql "INSERT INTO care_team (patient_id, provider_id, added_at) VALUES ('$OPAT_ID', '$PROV_ID', NOW(6))"
+TH3=$(thread "$OPAT_TOK" "$OPAT_ID" "$PROV_ID")
+msg "$OPAT_TOK" "$TH3"
+msg "$OPAT_TOK" "$TH3"
+is "$(sql "SELECT CONCAT_WS(' ', (SELECT SUM(unread_count) FROM thread_participants WHERE user_id = '$PAT_ID'),
+	(SELECT SUM(unread_count) FROM thread_participants WHERE user_id = '$PROV_ID'))")" "3 4" \
+	"the patient has 3 unread messages, the provider 2 in this patient's threads and 2 in another's"
+declare -A want_unread=([PAT]=3 [PROV]=2 [STAFF]=0)
+
 want_labs="${REL[0]} ${REL[6]} ${REL[5]} ${REL[4]} ${REL[3]}"
 want_visits="${V}visitnowaaaaaaaa ${V}visitsoonaaaaaaa ${V}visitlateraaaaaa"
 for who in PAT PROV STAFF; do
@@ -71,7 +103,8 @@ for who in PAT PROV STAFF; do
 		"the next 3 visits, the running one first, none past or cancelled ($who)"
 	is "$(jq -r '.upcoming_appointments[0] | .provider_id + " " + .provider_name + " " + .status' <<<"$BODY")" \
 		"$PROV_ID Appt Test in_session" "a visit names its provider ($who)"
-	is "$(jq -c .counts <<<"$BODY")" '{"unread_messages":0}' "counts: no messaging yet ($who)"
+	is "$(jq -c .counts <<<"$BODY")" "{\"unread_messages\":${want_unread[$who]}}" \
+		"counts: the caller's unread messages in this patient's threads ($who)"
 	is "$(clin_delta "$before" "$(clin_counts)")" "audit_log=+1" "one audit row for the whole read ($who)"
 	is "$(last_audit)" "read patient_summary $PAT_ID $PAT_ID success" "a read of the patient's summary ($who)"
 	is "$(sql "SELECT CONCAT_WS(' | ', actor_id,
@@ -105,6 +138,15 @@ as "$PAT_TOK" POST "/api/v1/patients/$PAT_ID/summary" '{}'
 is "$STATUS" 405 "the summary is read only"
 
 # --- it follows the record ---
+as "$PAT_TOK" POST "/api/v1/threads/$TH1/read" "$(jq -cn --arg m "$M1" '{up_to_message_id:$m}')"
+[[ $STATUS == 200 ]] || bail "read: $STATUS $BODY"
+summary "$PAT_TOK"
+is "$(jq -c .counts <<<"$BODY")" '{"unread_messages":1}' "messages read leave the count at once"
+as "$PROV_TOK" DELETE "/api/v1/threads/$TH2/participants/$PROV_ID"
+[[ $STATUS == 204 ]] || bail "leave: $STATUS $BODY"
+summary "$PROV_TOK"
+is "$(jq -c .counts <<<"$BODY")" '{"unread_messages":1}' "a thread left counts no more"
+
 as "$PROV_TOK" POST "/api/v1/lab-results/$PRE/finalize"
 summary "$PAT_TOK"
 is "$(jq -r '.lab_results[0] | .id + " " + .result_value' <<<"$BODY")" "$PRE not yet" "a result finalised now tops the dashboard"
