@@ -1,4 +1,4 @@
-/* SQL of the dashboard's visits. */
+/* SQL of the dashboard's visits and unread messages. */
 #include "config.h"
 
 #include <stdio.h>
@@ -51,5 +51,28 @@ store_summary_visits(struct db *db, struct arena *a, const char *patient_id,
 		(*out)[i].location = r->v[7];
 	}
 	*n = res.nrows;
+	return DB_OK;
+}
+
+/* From the patient's threads (a few) to the reader's row in each. */
+static const char SQL_UNREAD[] =
+    "SELECT STRAIGHT_JOIN IFNULL(SUM(p.unread_count), 0) FROM threads t"
+    " JOIN thread_participants p ON p.thread_id = t.id AND p.user_id = ?"
+    " WHERE t.patient_id = ? AND p.left_at IS NULL";
+
+int
+store_summary_unread(struct db *db, struct arena *a, const char *user_id,
+    const char *patient_id, long long *n)
+{
+	struct db_res	 res;
+	int		 rc;
+
+	*n = 0;
+	if ((rc = db_query(db, a, SQL_UNREAD, DB_ARGS(DB_TEXT(user_id),
+	    DB_TEXT(patient_id)), &res)) != DB_OK)
+		return rc;
+	if (res.nrows != 1 || res.rows[0].ncols < 1 || res.rows[0].v[0] == NULL ||
+	    db_cell_int(res.rows[0].v[0], n) == -1)
+		return DB_ERROR;
 	return DB_OK;
 }

@@ -1,7 +1,8 @@
 /*
- * SQL of the patient dashboard that is not the records worker's own:
- * the patient's next visits (the appointments worker's table, read
- * only). Functions return an enum db_rc; rows live in the caller's arena.
+ * SQL of the patient dashboard that is not the records worker's own,
+ * read only: the patient's next visits (the appointments worker's
+ * table) and the reader's unread messages about the patient (the
+ * messaging worker's). Functions return an enum db_rc; rows live in the caller's arena.
  */
 #ifndef CONCIERGE_W_STORE_SUMMARY_H
 #define CONCIERGE_W_STORE_SUMMARY_H
@@ -30,5 +31,14 @@ struct visit_rec {
  */
 int	store_summary_visits(struct db *, struct arena *, const char *patient_id,
 	    int64_t now, long limit, struct visit_rec **out, size_t *n);
+/*
+ * *n: the messages user_id has not read in the threads about patient_id
+ * they are a current participant of (the sum of their unread counts,
+ * docs/MESSAGING.md). The caller has checked that user_id may see the
+ * patient's record, which for a provider means being on the care team,
+ * the condition for seeing those threads.
+ */
+int	store_summary_unread(struct db *, struct arena *, const char *user_id,
+	    const char *patient_id, long long *n);
 
 #endif

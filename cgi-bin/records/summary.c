@@ -31,6 +31,7 @@ struct summary {
 	size_t			 nplans;
 	struct visit_rec	*visits;
 	size_t			 nvisits;
+	long long		 unread;	/* the reader's, about the patient */
 };
 
 /*
@@ -72,7 +73,9 @@ summary_load(struct ctx *c, const char *id, struct summary *s)
 	    (rc = store_plan_list(c->db, c->arena, &pq, &s->plans,
 	    &s->nplans)) != DB_OK ||
 	    (rc = store_summary_visits(c->db, c->arena, id, utc_now(),
-	    CLIN_SUMMARY_VISITS, &s->visits, &s->nvisits)) != DB_OK)
+	    CLIN_SUMMARY_VISITS, &s->visits, &s->nvisits)) != DB_OK ||
+	    (rc = store_summary_unread(c->db, c->arena, c->actor.user_id, id,
+	    &s->unread)) != DB_OK)
 		return rc;
 	for (i = 0; i < s->nlabs; i++)
 		if (lab_open(c, &s->labs[i]) == -1)
@@ -156,8 +159,7 @@ summary_view(const struct summary *s)
 		json_object_array_add(a, visit_view(&s->visits[i]));
 	jset(o, "upcoming_appointments", a);
 	counts = json_object_new_object();
-	/* Messaging is not built yet: docs/RECORDS.md. */
-	jset_int(counts, "unread_messages", 0);
+	jset_int(counts, "unread_messages", s->unread);
 	jset(o, "counts", counts);
 	return o;
 }

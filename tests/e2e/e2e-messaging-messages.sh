@@ -252,4 +252,26 @@ api POST "/api/v1/threads/$T/messages" "$(jq -cn '{body:("é" * 10000)}')" -H "$
 is "$STATUS" 201 "exactly 10,000 characters (20,000 bytes): 201"
 is "$(jq -r '.body | length' <<<"$BODY")" 10000 "all of them back"
 
+# --- the patient dashboard counts the reader's unread messages about the patient ---
+post "$DR_TOK" "$T" "See you on Monday."
+is "$STATUS" 201 "the provider answers"
+post "$PB_TOK" "$TB" "unread elsewhere"
+for who in DR PA; do
+	tok=${who}_TOK
+	want=$(sql "SELECT COUNT(*) FROM message_receipts r JOIN threads t ON t.id = r.thread_id
+		WHERE r.recipient_id='${!who}' AND t.patient_id='$PA' AND r.status <> 'read'")
+	api GET "/api/v1/patients/$PA/summary" "" -H "$(auth "${!tok}")"
+	is "$STATUS:$(jq -r .counts.unread_messages <<<"$BODY")" "200:$want" \
+		"$who: the dashboard's unread_messages is their unread receipts about the patient ($want)"
+	ok "$((want > 0 ? 0 : 1))" "$who: some are unread, so the count is not a constant"
+done
+api GET "/api/v1/patients/$PB/summary" "" -H "$(auth "$STAFF_TOK")"
+is "$(jq -r .counts.unread_messages <<<"$BODY")" \
+	"$(sql "SELECT unread_count FROM thread_participants WHERE thread_id='$TB' AND user_id='$STAFF_ID'")" \
+	"staff: their unread messages in the other patient's thread"
+ok "$(($(jq -r .counts.unread_messages <<<"$BODY") > 0 ? 0 : 1))" "staff: and there are some"
+api DELETE "/api/v1/threads/$TB/participants/$STAFF_ID" "" -H "$(auth "$STAFF_TOK")"
+api GET "/api/v1/patients/$PB/summary" "" -H "$(auth "$STAFF_TOK")"
+is "$(jq -r .counts.unread_messages <<<"$BODY")" 0 "a thread the reader left no longer counts"
+
 done_testing
