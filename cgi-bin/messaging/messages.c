@@ -6,7 +6,8 @@
  * message, one 'sent' receipt per other current participant, their
  * unread counts, the attachments' links, the audit row, an event per
  * recipient who can see the thread, and at most one new_secure_message
- * mail per recipient and thread per messaging.notify_minutes. Reading
+ * notice (email and SMS rows, outbox_notify) per recipient and thread
+ * per messaging.notify_minutes. Reading
  * a page marks the reader's receipts on it 'delivered' and writes one
  * audit row listing the ids read.
  */
@@ -102,8 +103,8 @@ notify(struct ctx *c, struct post *p, const struct msg_participant *pt,
 		    (rc = store_notify_claim(c->db, p->m.thread_id, pt[i].user_id,
 		    now, since, &claimed)) != DB_OK)
 			return rc;
-		if (claimed && (rc = outbox_enqueue(c->db, OUTBOX_EMAIL,
-		    pt[i].user_id, MSG_TEMPLATE_NEW, payload, 0)) != DB_OK)
+		if (claimed && (rc = outbox_notify(c->db, pt[i].user_id,
+		    MSG_TEMPLATE_NEW, payload, 0)) != DB_OK)
 			return rc;
 	}
 	return DB_OK;

@@ -25,6 +25,8 @@ TB=$(jq -r .id <<<"$BODY")
 receipt() { sql "SELECT status FROM message_receipts WHERE message_id='$1' AND recipient_id='$2'"; }
 unread_of() { sql "SELECT unread_count FROM thread_participants WHERE thread_id='$T' AND user_id='$1'"; }
 mails() { sql "SELECT COUNT(*) FROM outbox WHERE template='new_secure_message' AND JSON_VALUE(payload, '\$.thread_id')='$T'"; }
+# channels ID: the channels of the notices of this thread queued for ID
+channels() { sql "SELECT IFNULL(GROUP_CONCAT(channel ORDER BY channel), 'none') FROM outbox WHERE template='new_secure_message' AND recipient_user_id='$1' AND JSON_VALUE(payload, '\$.thread_id')='$T'"; }
 
 # --- a message: everything in one go ---
 before=$(msg_counts)
@@ -36,8 +38,10 @@ is "$(jq -r '[.thread_id, .sender_id, .body] | join("|")' <<<"$BODY")" \
 	"$T|$PA|Is a mild fever normal after the vaccine? $R" "reply: thread, sender, body"
 is "$(jq -r '[.receipts[] | .user_id + ":" + .status] | sort | join(" ")' <<<"$BODY")" \
 	"$(printf '%s\n' "$DR:sent" "$STAFF_ID:sent" | sort | tr '\n' ' ' | sed 's/ $//')" "one 'sent' receipt per recipient"
-is "$(msg_delta "$before" "$(msg_counts)")" "audit_log=+1 outbox=+2 events=+2 messages=+1 receipts=+2 idem=+1" \
-	"message, 2 receipts, audit row, 2 events, 2 mails, the key: one transaction"
+is "$(msg_delta "$before" "$(msg_counts)")" "audit_log=+1 outbox=+4 events=+2 messages=+1 receipts=+2 idem=+1" \
+	"message, 2 receipts, audit row, 2 events, 2 notices (email and SMS each), the key: one transaction"
+is "$(channels "$DR") $(channels "$STAFF_ID") $(channels "$PA")" "email,sms email,sms none" \
+	"each recipient gets an email and an SMS row (their preferences decide at sending), the sender none"
 is "$(sql "SELECT CONCAT_WS(' ', seq, body_key_id, INSTR(body, '$R') = 0) FROM messages WHERE id='$M1'")" "1 1 1" \
 	"numbered 1 in its thread, sealed under key 1 (no plaintext)"
 is "$(sql "SELECT CONCAT_WS(' ', action, entity_type, entity_id, patient_id, JSON_VALUE(metadata, '\$.thread_id')) FROM audit_log ORDER BY id DESC LIMIT 1")" \
@@ -74,7 +78,7 @@ clock_shift $((16 * 60))
 post "$PA_TOK" "$T" "And a little tired."
 is "$STATUS" 201 "a third message 16 minutes later"
 M3=$(jq -r .id <<<"$BODY")
-is "$(($(mails) - m0))" 2 "one more mail to each recipient"
+is "$(($(mails) - m0))" 4 "one more notice (email and SMS) to each recipient"
 clock_reset
 
 # --- delivered when the recipient lists, read when they say so ---
@@ -247,5 +251,27 @@ before=$(msg_counts)
 api POST "/api/v1/threads/$T/messages" "$(jq -cn '{body:("é" * 10000)}')" -H "$(auth "$PA_TOK")"
 is "$STATUS" 201 "exactly 10,000 characters (20,000 bytes): 201"
 is "$(jq -r '.body | length' <<<"$BODY")" 10000 "all of them back"
+
+# --- the patient dashboard counts the reader's unread messages about the patient ---
+post "$DR_TOK" "$T" "See you on Monday."
+is "$STATUS" 201 "the provider answers"
+post "$PB_TOK" "$TB" "unread elsewhere"
+for who in DR PA; do
+	tok=${who}_TOK
+	want=$(sql "SELECT COUNT(*) FROM message_receipts r JOIN threads t ON t.id = r.thread_id
+		WHERE r.recipient_id='${!who}' AND t.patient_id='$PA' AND r.status <> 'read'")
+	api GET "/api/v1/patients/$PA/summary" "" -H "$(auth "${!tok}")"
+	is "$STATUS:$(jq -r .counts.unread_messages <<<"$BODY")" "200:$want" \
+		"$who: the dashboard's unread_messages is their unread receipts about the patient ($want)"
+	ok "$((want > 0 ? 0 : 1))" "$who: some are unread, so the count is not a constant"
+done
+api GET "/api/v1/patients/$PB/summary" "" -H "$(auth "$STAFF_TOK")"
+is "$(jq -r .counts.unread_messages <<<"$BODY")" \
+	"$(sql "SELECT unread_count FROM thread_participants WHERE thread_id='$TB' AND user_id='$STAFF_ID'")" \
+	"staff: their unread messages in the other patient's thread"
+ok "$(($(jq -r .counts.unread_messages <<<"$BODY") > 0 ? 0 : 1))" "staff: and there are some"
+api DELETE "/api/v1/threads/$TB/participants/$STAFF_ID" "" -H "$(auth "$STAFF_TOK")"
+api GET "/api/v1/patients/$PB/summary" "" -H "$(auth "$STAFF_TOK")"
+is "$(jq -r .counts.unread_messages <<<"$BODY")" 0 "a thread the reader left no longer counts"
 
 done_testing
