@@ -7,6 +7,8 @@
 #    old way, one query each) for waiting and away entries, a corrected
 #    pace and lateness, a running session and an expired announcement;
 #    an entry that left shows no place and no announcements.
+#  - Staff check a patient in: a new entry in the queue, checked in by
+#    staff, audited so, seen by the patient.
 #  - A committed admission answers 201 from what was written: a provider
 #    whose full name is 200 three-byte characters (600 bytes, more than a
 #    token field holds) still gets a join token, which the LiveKit SDK
@@ -98,6 +100,20 @@ as "$PAT4_TOK" GET "/api/v1/waiting-room/entries/$E4"
 is "$(jq -c '[.status, .position, .estimated_wait_minutes, (.announcements | length), .provider_status]' <<<"$BODY")" \
 	'["left",null,null,0,"busy"]' "a closed entry: no place, no announcements, provider busy"
 is "$(sql "SELECT status FROM waiting_room_entries WHERE id = '$E4'")" left "stored as left"
+
+# --- staff check a patient in: a new entry, by staff, in the queue ---
+read -r PAT5 PAT5_TOK <<<"$(mkuser patient)"
+A5=$(mkappt "$PROV" "$PAT5" 900 15)
+checkin "$STAFF_TOK" "$A5"
+is "$STATUS $(jq -r '.status, .checked_in_by, .position' <<<"$BODY" | tr '\n' ' ')" "201 waiting $STAFF_ID 3 " \
+	"staff check a patient in: a new entry, third in line"
+E5=$(jq -r .id <<<"$BODY")
+is "$(sql "SELECT CONCAT_WS(' ', e.patient_id = '$PAT5', e.checked_in_by, a.status) FROM waiting_room_entries e JOIN appointments a ON a.id = e.appointment_id WHERE e.id = '$E5'")" \
+	"1 $STAFF_ID checked_in" "stored: the patient's entry, checked in by staff; the appointment checked in"
+like "$(sql "SELECT JSON_VALUE(metadata, '\$.by_patient') FROM audit_log WHERE actor_id = '$STAFF_ID' AND action = 'check_in' AND entity_id = '$E5'")" "^(0|false)$" \
+	"audited as checked in by staff"
+as "$PAT5_TOK" GET "/api/v1/waiting-room/entries/$E5"
+is "$STATUS $(jq -r .position <<<"$BODY")" "200 3" "the patient sees the entry staff made"
 
 # --- a committed admission answers 201 whatever the provider's name ---
 read -r PROVL PROVL_TOK <<<"$(mkuser provider)"
