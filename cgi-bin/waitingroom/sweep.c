@@ -109,9 +109,10 @@ remove_fn(struct ctx *c, void *arg, int64_t now)
 static int
 orphan_fn(struct ctx *c, void *arg, int64_t now)
 {
-	struct wr_entry	*e = arg;
+	struct wr_entry	 e = *(const struct wr_entry *)arg;
 
-	return wr_close_entry(c, e, e->status, "removed", now, 0);
+	/* A copy: wr_close_entry moves its status, and tx_run may run this again. */
+	return wr_close_entry(c, &e, e.status, "removed", now, 0);
 }
 
 static int
