@@ -208,6 +208,13 @@ main(int argc, char *argv[])
 	}
 	printf("concierge-seed: demo clinical records %s\n", r == 0 ? "created" :
 	    "present");
+	arena_reset(&a);
+	if ((r = seed_waitingroom(db, &a, &cfg)) == -1) {
+		fprintf(stderr, "concierge-seed: demo video visit failed\n");
+		goto out;
+	}
+	printf("concierge-seed: demo video visit %s\n", r == 0 ? "created" :
+	    r == 2 ? "moved to start in a few minutes" : "present");
 	rc = 0;
 out:
 	db_close(db);

@@ -21,4 +21,12 @@ int	seed_messaging(struct db *, struct arena *, const struct cfg *);
  */
 int	seed_records(struct db *, struct arena *, const struct cfg *);
 
+/*
+ * A video visit of patient1 with provider1 starting a few minutes from
+ * now, so check-in is open; an unused one whose check-in is not open is
+ * moved forward again (tools/seed-waitingroom.c). 0 created, 1 present
+ * (in use, or open already), 2 moved, or -1.
+ */
+int	seed_waitingroom(struct db *, struct arena *, const struct cfg *);
+
 #endif

@@ -1,12 +1,13 @@
 # bench/targets.d/60-waitingroom.sh: the waiting room (issue 11).
 #
 # wr-poll: GET /api/v1/waiting-room/entries/{id} as the patient of one of
-#   200 entries waiting across 20 providers (10 each): session, the entry
-#   by primary key, the provider's queue (two ordered index ranges of at
-#   most 10 rows, a primary-key join each), presence and running session
-#   in one query, the current announcements, and the estimate computed
-#   in C over those rows. No audit row: a patient polling their own entry
-#   is not audited (docs/WAITINGROOM.md).
+#   200 entries waiting across 20 providers (10 each): two round trips,
+#   the session and one query (wr_store_entry_view) for the entry by
+#   primary key, the provider's queue (an index range of at most 10 rows,
+#   a primary-key join each), presence and running session, and the
+#   current announcements; the estimate is computed in C over those rows.
+#   No audit row: a patient polling their own entry is not audited
+#   (docs/WAITINGROOM.md).
 # wr-admit: "admit next" followed by the end of the session it started,
 #   measured as pairs/s (wrk with its own Lua script, like book-cancel).
 #   1000 providers with 12 waiting patients each (half for the warm-up,

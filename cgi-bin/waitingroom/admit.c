@@ -25,6 +25,7 @@
 #include "lib/store-appointment.h"
 #include "lib/time.h"
 #include "cgi-bin/waitingroom/fields.h"
+#include "lib/tx.h"
 #include "cgi-bin/waitingroom/store.h"
 #include "cgi-bin/waitingroom/waitingroom.h"
 
@@ -198,19 +199,20 @@ admit_steps(struct ctx *c, const char *provider, const char *entry_id,
 	return wr_notify_queue(c, provider, &before, now, e->id);
 }
 
-static int
-admit_tx(struct ctx *c, const char *provider, const char *entry_id,
-    struct wr_entry *e, struct wr_session *s)
-{
-	int	 rc;
+struct admit_args {
+	const char		*provider;
+	const char		*entry_id;	/* NULL: the next waiting */
+	struct wr_entry		*e;
+	struct wr_session	*s;
+};
 
-	if ((rc = db_begin(c->db)) != DB_OK)
-		return rc;
-	if ((rc = admit_steps(c, provider, entry_id, e, s, utc_now())) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK)
-		db_rollback(c->db);
-	return rc;
+/* tx_run's step: the admission, or an ADMIT_* outcome (rolled back). */
+static int
+admit_tx(struct ctx *c, void *arg)
+{
+	struct admit_args	*a = arg;
+
+	return admit_steps(c, a->provider, a->entry_id, a->e, a->s, utc_now());
 }
 
 /* Whose queue and which entry; policy. 0, or -1 with the reply set. */
@@ -262,22 +264,38 @@ admit_target(struct ctx *c, const struct wr_admit_req *r, const char **provider)
 	return 0;
 }
 
+/*
+ * The reply is made from what the transaction wrote: nothing is read
+ * after the commit (the display name for the token is read before it),
+ * so a committed admission always answers 201. If the join credential
+ * cannot be made, "join" is null and GET .../join issues it.
+ */
 static int
 admit(struct ctx *c)
 {
 	struct wr_admit_req	 r;
 	struct wr_entry		 e;
 	struct wr_session	 s;
+	struct admit_args	 a;
 	struct json_object	*o, *join = NULL;
-	const char		*provider;
-	int			 rc, tries;
+	const char		*provider, *name = NULL;
+	int			 rc, tries, self;
 
 	memset(&r, 0, sizeof(r));
 	if (json_parse_body(c, admit_fields, &r) == -1 ||
 	    admit_target(c, &r, &provider) == -1)
 		return 0;
-	for (tries = 0; ((rc = admit_tx(c, provider, r.entry_id.is_set ?
-	    r.entry_id.s : NULL, &e, &s)) == DB_DEADLOCK || rc == ADMIT_MOVED) &&
+	self = strcmp(c->actor.user_id, provider) == 0;
+	if (self && wr_store_user_name(c->db, c->arena, provider, &name) != DB_OK) {
+		problem_unavailable(c);
+		return 0;
+	}
+	a.provider = provider;
+	a.entry_id = r.entry_id.is_set ? r.entry_id.s : NULL;
+	a.e = &e;
+	a.s = &s;
+	/* tx_run retries deadlocks; a CAS that found the row moved, here. */
+	for (tries = 0; (rc = tx_run(c, admit_tx, &a)) == ADMIT_MOVED &&
 	    tries < WR_TX_TRIES; tries++)
 		;
 	switch (rc) {
@@ -298,9 +316,8 @@ admit(struct ctx *c)
 		problem_unavailable(c);
 		return 0;
 	}
-	if (strcmp(c->actor.user_id, s.provider_id) == 0 &&
-	    wr_join_view(c, &s, c->actor.user_id, &join) == -1)
-		return -1;
+	if (self && wr_join_view(c, &s, c->actor.user_id, name, &join) == -1)
+		join = NULL;
 	o = json_object_new_object();
 	jset(o, "video_session", wr_session_view(&s, NULL));
 	jset(o, "join", join);

@@ -18,6 +18,7 @@
 #include "lib/store-appointment.h"
 #include "lib/time.h"
 #include "cgi-bin/waitingroom/fields.h"
+#include "lib/tx.h"
 #include "cgi-bin/waitingroom/store.h"
 #include "cgi-bin/waitingroom/waitingroom.h"
 
@@ -53,51 +54,61 @@ window_ok(struct ctx *c, const struct appt_row *a, int64_t now)
 	return 0;
 }
 
+struct check_in_args {
+	const struct appt_row	*a;
+	struct wr_entry		*e;	/* new, or the closed one to reopen */
+	int			 reopen;
+	int64_t			 now;
+};
+
 /*
- * One attempt: CAS the appointment, create or reopen the entry, audit,
+ * tx_run's step: CAS the appointment, create or reopen the entry, audit,
  * events. Returns an enum db_rc, or 2 when the appointment or entry
  * moved meanwhile.
  */
 static int
-check_in_tx(struct ctx *c, const struct appt_row *a, struct wr_entry *e,
-    int reopen, int64_t now)
+check_in_tx(struct ctx *c, void *arg)
 {
+	const struct check_in_args *t = arg;
+	const struct appt_row	*a = t->a;
 	struct wr_snapshot	 before;
 	struct json_object	*meta;
 	unsigned long long	 n = 0;
 	int			 rc;
 
-	if ((rc = db_begin(c->db)) != DB_OK)
-		return rc;
-	if ((rc = wr_snapshot_take(c, a->provider_id, now, &before)) != DB_OK ||
+	if ((rc = wr_snapshot_take(c, a->provider_id, t->now, &before)) != DB_OK ||
 	    (rc = store_appt_set_status(c->db, a->id, "scheduled", "checked_in",
-	    now, &n)) != DB_OK)
-		goto out;
-	if (n == 1 && reopen)
-		rc = wr_store_entry_reopen(c->db, e->id, e->status,
-		    c->actor.user_id, now, &n);
+	    t->now, &n)) != DB_OK)
+		return rc;
+	if (n == 1 && t->reopen)
+		rc = wr_store_entry_reopen(c->db, t->e->id, t->e->status,
+		    c->actor.user_id, t->now, &n);
 	else if (n == 1)
-		rc = wr_store_entry_insert(c->db, e);
-	if (rc == DB_DUPLICATE || (rc == DB_OK && n != 1)) {
-		rc = 2;
-		goto out;
-	}
+		rc = wr_store_entry_insert(c->db, t->e);
+	if (rc == DB_DUPLICATE || (rc == DB_OK && n != 1))
+		return 2;
 	if (rc != DB_OK)
-		goto out;
+		return rc;
 	meta = json_object_new_object();
 	jset_str(meta, "appointment_id", a->id);
 	jset_bool(meta, "by_patient", c->actor.role == ROLE_PATIENT);
-	rc = wr_audit(c, "check_in", "waiting_room_entry", e->id, a->patient_id,
-	    "patient checked in", meta);
+	rc = wr_audit(c, "check_in", "waiting_room_entry", t->e->id,
+	    a->patient_id, "patient checked in", meta);
 	json_object_put(meta);
-	if (rc == DB_OK && (rc = wr_audit(c, "check_in", "appointment", a->id,
-	    a->patient_id, "appointment checked in", NULL)) == DB_OK &&
-	    (rc = wr_notify_queue(c, a->provider_id, &before, now, NULL)) == DB_OK)
-		rc = db_commit(c->db);
-out:
-	if (rc != DB_OK)
-		db_rollback(c->db);
-	return rc;
+	if (rc != DB_OK || (rc = wr_audit(c, "check_in", "appointment", a->id,
+	    a->patient_id, "appointment checked in", NULL)) != DB_OK)
+		return rc;
+	return wr_notify_queue(c, a->provider_id, &before, t->now, NULL);
+}
+
+/* e as the reopening wrote it (the reply's fallback if it cannot be read). */
+static void
+reopened(struct ctx *c, struct wr_entry *e, int64_t now)
+{
+	e->status = "waiting";
+	e->checked_in_at = e->last_heartbeat_at = e->updated_at = now;
+	e->checked_in_by = c->actor.user_id;
+	e->away_since = e->ended_at = JTIME_NULL;
 }
 
 /* A fresh entry for appointment a at now. 0 or -1. */
@@ -163,6 +174,7 @@ check_in(struct ctx *c)
 	struct wr_check_in_req	 r;
 	struct appt_row		 a;
 	struct wr_entry		 e;
+	struct check_in_args	 t;
 	int64_t			 now;
 	int			 found = 0, reopen = 0, rc = DB_OK, tries;
 
@@ -186,9 +198,12 @@ check_in(struct ctx *c)
 			return 0;
 		if (plan(c, &a, &e, &reopen, now) == 1)
 			return 0;
+		t.a = &a;
+		t.e = &e;
+		t.reopen = reopen;
+		t.now = now;
 		/* 2: another check-in won the race; the next round finds its entry. */
-		if ((rc = check_in_tx(c, &a, &e, reopen, now)) != 2 &&
-		    rc != DB_DEADLOCK)
+		if ((rc = tx_run(c, check_in_tx, &t)) != 2)
 			break;
 	}
 	if (rc != DB_OK) {
@@ -197,11 +212,8 @@ check_in(struct ctx *c)
 		problem_unavailable(c);
 		return 0;
 	}
-	if (reopen && wr_store_entry_get(c->db, c->arena, e.id, 0, &e,
-	    &found) != DB_OK) {
-		problem_unavailable(c);
-		return 0;
-	}
+	if (reopen)
+		reopened(c, &e, now);
 	return wr_entry_reply(c, reopen ? 200 : 201, &e);
 }
 

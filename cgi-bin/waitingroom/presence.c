@@ -13,6 +13,7 @@
 #include "lib/json.h"
 #include "lib/time.h"
 #include "cgi-bin/waitingroom/fields.h"
+#include "lib/tx.h"
 #include "cgi-bin/waitingroom/store.h"
 #include "cgi-bin/waitingroom/waitingroom.h"
 
@@ -44,31 +45,31 @@ const struct json_field announce_fields[] = {
 };
 #undef A
 
+struct presence_args {
+	const char	*status;
+	int64_t		 now;
+};
+
+/* tx_run's step: the presence row, its audit row and the queue's events. */
 static int
-presence_tx(struct ctx *c, const char *status, int64_t now)
+presence_tx(struct ctx *c, void *arg)
 {
+	const struct presence_args *a = arg;
 	struct wr_snapshot	 before;
 	struct json_object	*meta;
 	const char		*me = c->actor.user_id;
 	int			 rc;
 
-	if ((rc = db_begin(c->db)) != DB_OK)
+	if ((rc = wr_store_presence_lock(c->db, me, a->now)) != DB_OK ||
+	    (rc = wr_snapshot_take(c, me, a->now, &before)) != DB_OK ||
+	    (rc = wr_store_presence_set(c->db, me, a->status, a->now)) != DB_OK)
 		return rc;
-	if ((rc = wr_store_presence_lock(c->db, me, now)) == DB_OK &&
-	    (rc = wr_snapshot_take(c, me, now, &before)) == DB_OK &&
-	    (rc = wr_store_presence_set(c->db, me, status, now)) == DB_OK) {
-		meta = json_object_new_object();
-		jset_str(meta, "status", status);
-		rc = wr_audit(c, "presence", "provider_presence", me, NULL,
-		    "provider presence changed", meta);
-		json_object_put(meta);
-		if (rc == DB_OK && (rc = wr_notify_queue(c, me, &before, now,
-		    NULL)) == DB_OK)
-			rc = db_commit(c->db);
-	}
-	if (rc != DB_OK)
-		db_rollback(c->db);
-	return rc;
+	meta = json_object_new_object();
+	jset_str(meta, "status", a->status);
+	rc = wr_audit(c, "presence", "provider_presence", me, NULL,
+	    "provider presence changed", meta);
+	json_object_put(meta);
+	return rc != DB_OK ? rc : wr_notify_queue(c, me, &before, a->now, NULL);
 }
 
 int
@@ -76,19 +77,18 @@ wr_presence_put(struct ctx *c)
 {
 	struct pol_resource	 res = { 1, 0 };
 	struct wr_presence_req	 r;
+	struct presence_args	 a;
 	struct json_object	*o;
 	int64_t			 now = utc_now();
-	int			 rc, tries;
 
 	memset(&r, 0, sizeof(r));
 	if (json_parse_body(c, presence_fields, &r) == -1)
 		return 0;
 	if (pol_check(&c->actor, POL_WR_PRESENCE, &res) != POL_ALLOW)
 		return audit_deny(c, "presence", "provider_presence", NULL, NULL, 0);
-	for (tries = 0; (rc = presence_tx(c, r.status.s, now)) == DB_DEADLOCK &&
-	    tries < WR_TX_TRIES; tries++)
-		;
-	if (rc != DB_OK) {
+	a.status = r.status.s;
+	a.now = now;
+	if (tx_run(c, presence_tx, &a) != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}
@@ -118,27 +118,23 @@ expiry(struct ctx *c, const struct wr_announce_req *r, int64_t now, int64_t *at)
 	return -1;
 }
 
+/* tx_run's step: the announcement, its audit row, everyone's event. */
 static int
-announce_tx(struct ctx *c, const struct wr_announcement *an, int64_t now)
+announce_tx(struct ctx *c, void *arg)
 {
+	const struct wr_announcement *an = arg;
 	struct json_object	*meta;
 	int			 rc;
 
-	if ((rc = db_begin(c->db)) != DB_OK)
+	if ((rc = wr_store_announcement_insert(c->db, an)) != DB_OK)
 		return rc;
-	if ((rc = wr_store_announcement_insert(c->db, an)) == DB_OK) {
-		meta = json_object_new_object();
-		jset_str(meta, "provider_id", an->provider_id);
-		rc = wr_audit(c, "create", "waiting_room_announcement", an->id, NULL,
-		    "waiting-room announcement made", meta);
-		json_object_put(meta);
-		if (rc == DB_OK && (rc = wr_notify_everyone(c, an->provider_id,
-		    now)) == DB_OK)
-			rc = db_commit(c->db);
-	}
-	if (rc != DB_OK)
-		db_rollback(c->db);
-	return rc;
+	meta = json_object_new_object();
+	jset_str(meta, "provider_id", an->provider_id);
+	rc = wr_audit(c, "create", "waiting_room_announcement", an->id, NULL,
+	    "waiting-room announcement made", meta);
+	json_object_put(meta);
+	return rc != DB_OK ? rc : wr_notify_everyone(c, an->provider_id,
+	    an->created_at);
 }
 
 static int
@@ -148,7 +144,7 @@ announce(struct ctx *c)
 	struct wr_announce_req	 r;
 	struct wr_announcement	 an;
 	int64_t			 now = utc_now();
-	int			 rc, tries, yes = 0;
+	int			 yes = 0;
 
 	memset(&r, 0, sizeof(r));
 	if (json_parse_body(c, announce_fields, &r) == -1)
@@ -175,10 +171,7 @@ announce(struct ctx *c)
 	an.text = r.text.s;
 	an.created_by = c->actor.user_id;
 	an.created_at = now;
-	for (tries = 0; (rc = announce_tx(c, &an, now)) == DB_DEADLOCK &&
-	    tries < WR_TX_TRIES; tries++)
-		;
-	if (rc != DB_OK) {
+	if (tx_run(c, announce_tx, &an) != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}

@@ -15,6 +15,7 @@
 #include "lib/json.h"
 #include "lib/time.h"
 #include "cgi-bin/waitingroom/fields.h"
+#include "lib/tx.h"
 #include "cgi-bin/waitingroom/store.h"
 #include "cgi-bin/waitingroom/waitingroom.h"
 
@@ -81,27 +82,28 @@ event_checks(struct ctx *c, const struct wr_event_req *r,
 	return -1;
 }
 
+struct event_args {
+	const struct wr_event	*ev;
+	const struct wr_session	*s;
+};
+
+/* tx_run's step: the sealed event and its audit row. */
 static int
-event_tx(struct ctx *c, const struct wr_event *ev, const struct wr_session *s)
+event_tx(struct ctx *c, void *arg)
 {
+	const struct event_args	*a = arg;
 	struct json_object	*meta;
 	int			 rc;
 
-	if ((rc = db_begin(c->db)) != DB_OK)
+	if ((rc = wr_store_event_insert(c->db, c->cfg, c->arena, a->ev)) != DB_OK)
 		return rc;
-	if ((rc = wr_store_event_insert(c->db, c->cfg, c->arena, ev)) == DB_OK) {
-		meta = json_object_new_object();
-		jset_str(meta, "video_session_id", s->id);
-		jset_str(meta, "type", ev->type);
-		rc = wr_audit(c, strcmp(ev->type, "amendment") == 0 ? "amend" :
-		    "create", "video_session_event", ev->id, s->patient_id,
-		    "video session event logged", meta);
-		json_object_put(meta);
-		if (rc == DB_OK)
-			rc = db_commit(c->db);
-	}
-	if (rc != DB_OK)
-		db_rollback(c->db);
+	meta = json_object_new_object();
+	jset_str(meta, "video_session_id", a->s->id);
+	jset_str(meta, "type", a->ev->type);
+	rc = wr_audit(c, strcmp(a->ev->type, "amendment") == 0 ? "amend" :
+	    "create", "video_session_event", a->ev->id, a->s->patient_id,
+	    "video session event logged", meta);
+	json_object_put(meta);
 	return rc;
 }
 
@@ -111,8 +113,9 @@ post_event(struct ctx *c)
 	struct wr_event_req	 r;
 	struct wr_session	 s;
 	struct wr_event		 ev;
+	struct event_args	 a;
 	int64_t			 now = utc_now();
-	int			 is_amend, rc, tries;
+	int			 is_amend;
 
 	memset(&r, 0, sizeof(r));
 	if (json_parse_body(c, session_event_fields, &r) == -1)
@@ -138,10 +141,9 @@ post_event(struct ctx *c)
 	ev.amends_event_id = r.amends_event_id.s;
 	ev.detail = r.detail.s;
 	ev.detail_len = r.detail.len;
-	for (tries = 0; (rc = event_tx(c, &ev, &s)) == DB_DEADLOCK &&
-	    tries < WR_TX_TRIES; tries++)
-		;
-	if (rc != DB_OK) {
+	a.ev = &ev;
+	a.s = &s;
+	if (tx_run(c, event_tx, &a) != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}
@@ -149,48 +151,50 @@ post_event(struct ctx *c)
 	return 0;
 }
 
-static int
-end_tx(struct ctx *c, struct wr_session *s, const struct wr_end_req *r)
-{
-	int64_t	 now = utc_now();
-	int	 rc;
+struct end_args {
+	struct wr_session	 loaded;	/* as read before the transaction */
+	struct wr_session	 s;		/* as ended (each attempt from loaded) */
+	const struct wr_end_req	*r;
+};
 
-	if ((rc = db_begin(c->db)) != DB_OK)
+/* tx_run's step: the end under the provider's presence lock; 2 if it ended already. */
+static int
+end_tx(struct ctx *c, void *arg)
+{
+	struct end_args	*a = arg;
+	int64_t		 now = utc_now();
+	int		 rc;
+
+	a->s = a->loaded;
+	if ((rc = wr_store_presence_lock(c->db, a->s.provider_id, now)) != DB_OK)
 		return rc;
-	if ((rc = wr_store_presence_lock(c->db, s->provider_id, now)) == DB_OK &&
-	    (rc = wr_end_session(c, s, "provider", r->notes_summary.s,
-	    r->notes_summary.len, now)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK)
-		db_rollback(c->db);
-	return rc;
+	return wr_end_session(c, &a->s, "provider", a->r->notes_summary.s,
+	    a->r->notes_summary.len, now);
 }
 
 static int
 end(struct ctx *c)
 {
 	struct wr_end_req	 r;
-	struct wr_session	 s;
-	int			 rc, tries;
+	struct end_args		 a;
+	int			 rc;
 
 	memset(&r, 0, sizeof(r));
 	if (c->req->body != NULL && c->req->body_len > 0 &&
 	    json_parse_body(c, session_end_fields, &r) == -1)
 		return 0;
-	if (wr_session_load(c, POL_VS_END, "end", &s) == -1)
+	if (wr_session_load(c, POL_VS_END, "end", &a.loaded) == -1)
 		return 0;
-	if (strcmp(s.status, "running") != 0)
+	if (strcmp(a.loaded.status, "running") != 0)
 		return wr_conflict(c, "session_ended", "this video session has ended");
-	for (tries = 0; (rc = end_tx(c, &s, &r)) == DB_DEADLOCK &&
-	    tries < WR_TX_TRIES; tries++)
-		;
-	if (rc == 2)
+	a.r = &r;
+	if ((rc = tx_run(c, end_tx, &a)) == 2)
 		return wr_conflict(c, "session_ended", "this video session has ended");
 	if (rc != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}
-	json_reply(c, 200, wr_session_view(&s, NULL));
+	json_reply(c, 200, wr_session_view(&a.s, NULL));
 	return 0;
 }
 

@@ -125,6 +125,7 @@ wr_session_join(struct ctx *c)
 {
 	struct wr_session	 s;
 	struct json_object	*join = NULL;
+	const char		*name = NULL;
 
 	if (wr_session_load(c, POL_VS_JOIN, "join", &s) == -1)
 		return 0;
@@ -133,7 +134,12 @@ wr_session_join(struct ctx *c)
 	if (strcmp(c->cfg->video_provider, "none") == 0)
 		return wr_conflict(c, "video_disabled",
 		    "video is turned off on this server (video.provider = none)");
-	if (wr_join_view(c, &s, c->actor.user_id, &join) == -1)
+	if (wr_store_user_name(c->db, c->arena, c->actor.user_id, &name) !=
+	    DB_OK) {
+		problem_unavailable(c);
+		return 0;
+	}
+	if (wr_join_view(c, &s, c->actor.user_id, name, &join) == -1)
 		return -1;
 	if (wr_audit(c, "join", "video_session", s.id, s.patient_id,
 	    "video join credential issued", NULL) != DB_OK) {

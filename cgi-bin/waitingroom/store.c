@@ -267,21 +267,13 @@ static const char SQL_PROVIDER[] =
     " LEFT JOIN provider_presence p ON p.provider_id = x.pid"
     " LEFT JOIN video_sessions s ON s.running_provider_id = x.pid";
 
-int
-wr_store_provider(struct db *db, struct arena *a, const char *provider,
-    struct wr_provider *p)
+/* Presence columns (status, pace, lateness, measured, running id, start, minutes). */
+static void
+row_provider(const struct db_row *r, struct wr_provider *p)
 {
-	struct db_res	 res;
-	const struct db_row *r;
-	int		 rc;
-
 	memset(p, 0, sizeof(*p));
 	p->status = "offline";
 	p->pace_ratio = 1;
-	if ((rc = db_query(db, a, SQL_PROVIDER, DB_ARGS(DB_TEXT(provider)),
-	    &res)) != DB_OK || res.nrows == 0)
-		return rc;
-	r = &res.rows[0];
 	if (r->v[0] != NULL) {
 		p->status = r->v[0];
 		p->pace_ratio = cell_double(r->v[1], 1);
@@ -293,6 +285,22 @@ wr_store_provider(struct db *db, struct arena *a, const char *provider,
 		p->running_started_at = cell_time(r->v[5]);
 		p->running_booked_minutes = cell_long(r->v[6], 0);
 	}
+}
+
+int
+wr_store_provider(struct db *db, struct arena *a, const char *provider,
+    struct wr_provider *p)
+{
+	struct db_res	 res;
+	int		 rc;
+
+	memset(p, 0, sizeof(*p));
+	p->status = "offline";
+	p->pace_ratio = 1;
+	if ((rc = db_query(db, a, SQL_PROVIDER, DB_ARGS(DB_TEXT(provider)),
+	    &res)) != DB_OK || res.nrows == 0)
+		return rc;
+	row_provider(&res.rows[0], p);
 	return DB_OK;
 }
 
@@ -386,6 +394,18 @@ wr_store_announcement_insert(struct db *db, const struct wr_announcement *an)
 	    DB_TIME(an->created_at), DB_TIME(an->expires_at)), NULL);
 }
 
+/* An announcement from columns at+0..5 (id, provider, text, by, created, expires). */
+static void
+row_announcement(const struct db_row *r, size_t at, struct wr_announcement *an)
+{
+	snprintf(an->id, sizeof(an->id), "%s", r->v[at]);
+	an->provider_id = r->v[at + 1];
+	an->text = r->v[at + 2];
+	an->created_by = r->v[at + 3];
+	an->created_at = cell_time(r->v[at + 4]);
+	an->expires_at = cell_time(r->v[at + 5]);
+}
+
 int
 wr_store_announcements(struct db *db, struct arena *a, const char *provider,
     int64_t now, struct wr_announcement **out, size_t *n)
@@ -399,16 +419,110 @@ wr_store_announcements(struct db *db, struct arena *a, const char *provider,
 	    DB_TIME(now), DB_INT(WR_ANNOUNCEMENTS_MAX)), &res)) != DB_OK)
 		return rc;
 	*out = arena_alloc(a, (res.nrows + 1) * sizeof(**out));
-	for (i = 0; i < res.nrows; i++) {
-		snprintf((*out)[i].id, sizeof((*out)[i].id), "%s",
-		    res.rows[i].v[0]);
-		(*out)[i].provider_id = res.rows[i].v[1];
-		(*out)[i].text = res.rows[i].v[2];
-		(*out)[i].created_by = res.rows[i].v[3];
-		(*out)[i].created_at = cell_time(res.rows[i].v[4]);
-		(*out)[i].expires_at = cell_time(res.rows[i].v[5]);
-	}
+	for (i = 0; i < res.nrows; i++)
+		row_announcement(&res.rows[i], 0, &(*out)[i]);
 	*n = res.nrows;
+	return DB_OK;
+}
+
+/* ---- one entry with everything its reply shows ---- */
+
+/*
+ * The entry, its provider's queue (only while the entry is in it), the
+ * presence and running session, and the current announcements, in one
+ * round trip: four parts of the same 15 columns, told apart by the last
+ * one. Each part is the query the separate reads above make (the same
+ * indexes); the parts' order is restored in C.
+ */
+#define VIEW_PAD7	"NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+static const char SQL_ENTRY_VIEW[] =
+    "SELECT " ENTRY_COLS ", 'E' FROM waiting_room_entries e WHERE e.id = ?"
+    " UNION ALL (SELECT " ENTRY_COLS ", 'Q' FROM waiting_room_entries me"
+    " JOIN waiting_room_entries e ON e.provider_id = me.provider_id"
+    " AND e.status IN ('waiting', 'away')"
+    " JOIN appointments a ON a.id = e.appointment_id AND a.status = 'checked_in'"
+    " WHERE me.id = ? AND me.status IN ('waiting', 'away')"
+    " ORDER BY e.appt_start_at, e.checked_in_at, e.id LIMIT ?)"
+    " UNION ALL SELECT p.status, p.pace_ratio, p.lateness_seconds,"
+    " p.sessions_measured, s.id, s.started_at, s.booked_minutes, " VIEW_PAD7 ","
+    " 'P' FROM waiting_room_entries me"
+    " LEFT JOIN provider_presence p ON p.provider_id = me.provider_id"
+    " LEFT JOIN video_sessions s ON s.running_provider_id = me.provider_id"
+    " WHERE me.id = ?"
+    " UNION ALL (SELECT an.id, an.provider_id, an.text, an.created_by,"
+    " an.created_at, an.expires_at, NULL, " VIEW_PAD7 ", 'A'"
+    " FROM waiting_room_entries me JOIN waiting_room_announcements an"
+    " ON an.provider_id = me.provider_id AND an.expires_at > ?"
+    " WHERE me.id = ? AND me.status IN ('waiting', 'away')"
+    " ORDER BY an.created_at DESC, an.id LIMIT ?)";
+
+static int
+queue_order(const void *a, const void *b)
+{
+	const struct wr_entry	*x = a, *y = b;
+
+	if (x->appt_start_at != y->appt_start_at)
+		return x->appt_start_at < y->appt_start_at ? -1 : 1;
+	if (x->checked_in_at != y->checked_in_at)
+		return x->checked_in_at < y->checked_in_at ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static int
+newest_first(const void *a, const void *b)
+{
+	const struct wr_announcement	*x = a, *y = b;
+
+	if (x->created_at != y->created_at)
+		return x->created_at > y->created_at ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+int
+wr_store_entry_view(struct db *db, struct arena *a, const char *id,
+    int64_t now, struct wr_entry_view *v, int *found)
+{
+	struct db_res	 res;
+	const struct db_row *r;
+	size_t		 i;
+	int		 rc;
+
+	*found = 0;
+	memset(v, 0, sizeof(*v));
+	v->q.prov.status = "offline";
+	v->q.prov.pace_ratio = 1;
+	if ((rc = db_query(db, a, SQL_ENTRY_VIEW, DB_ARGS(DB_TEXT(id), DB_TEXT(id),
+	    DB_INT(WR_QUEUE_MAX), DB_TEXT(id), DB_TIME(now), DB_TEXT(id),
+	    DB_INT(WR_ANNOUNCEMENTS_MAX)), &res)) != DB_OK)
+		return rc;
+	v->q.e = arena_alloc(a, (res.nrows + 1) * sizeof(*v->q.e));
+	v->an = arena_alloc(a, (res.nrows + 1) * sizeof(*v->an));
+	for (i = 0; i < res.nrows; i++) {
+		r = &res.rows[i];
+		if (r->ncols != 15 || r->v[14] == NULL)
+			return DB_ERROR;
+		switch (r->v[14][0]) {
+		case 'E':
+			if (row_entry(r, &v->e) == -1)
+				return DB_ERROR;
+			*found = 1;
+			break;
+		case 'Q':
+			if (row_entry(r, &v->q.e[v->q.n++]) == -1)
+				return DB_ERROR;
+			break;
+		case 'P':
+			row_provider(r, &v->q.prov);
+			break;
+		case 'A':
+			row_announcement(r, 0, &v->an[v->nan++]);
+			break;
+		default:
+			return DB_ERROR;
+		}
+	}
+	qsort(v->q.e, v->q.n, sizeof(*v->q.e), queue_order);
+	qsort(v->an, v->nan, sizeof(*v->an), newest_first);
 	return DB_OK;
 }
 

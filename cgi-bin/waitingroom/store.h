@@ -79,6 +79,17 @@ int	wr_store_announcement_insert(struct db *, const struct wr_announcement *);
 int	wr_store_announcements(struct db *, struct arena *, const char *provider_id,
 	    int64_t now, struct wr_announcement **out, size_t *n);
 
+/* ---- one entry with everything its reply shows ---- */
+
+/*
+ * Entry id, and while it is waiting or away its provider's queue (as
+ * wr_store_queue) and current announcements at now (as
+ * wr_store_announcements); the provider's presence in any case (as
+ * wr_store_provider). One round trip. *found 0 or 1.
+ */
+int	wr_store_entry_view(struct db *, struct arena *, const char *id,
+	    int64_t now, struct wr_entry_view *, int *found);
+
 /* ---- sessions ---- */
 
 /* Insert a running session. DB_DUPLICATE when the provider already runs one. */

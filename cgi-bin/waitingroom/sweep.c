@@ -33,6 +33,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "cgi-bin/waitingroom/store.h"
 #include "cgi-bin/waitingroom/waitingroom.h"
 
@@ -51,21 +52,30 @@ on_signal(int sig)
 	stop = 1;
 }
 
-/* One transition in its own transaction, retried on deadlock. 1 applied, 0 not, -1. */
+/* A transition for tx_run: fn(c, arg, now) with now read at each attempt. */
+struct sweep_step {
+	int	(*fn)(struct ctx *, void *, int64_t);
+	void	*arg;
+};
+
+static int
+sweep_step_tx(struct ctx *c, void *arg)
+{
+	const struct sweep_step	*st = arg;
+
+	return st->fn(c, st->arg, utc_now());
+}
+
+/* One transition in its own transaction (tx_run: retried on deadlock). 1 applied, 0 not, -1. */
 static int
 run_tx(struct ctx *c, int (*fn)(struct ctx *, void *, int64_t), void *arg)
 {
-	int	 rc, tries;
+	struct sweep_step	 st;
+	int			 rc;
 
-	for (tries = 0; tries <= WR_TX_TRIES; tries++) {
-		if ((rc = db_begin(c->db)) == DB_OK &&
-		    (rc = fn(c, arg, utc_now())) == DB_OK)
-			rc = db_commit(c->db);
-		if (rc != DB_OK)
-			db_rollback(c->db);
-		if (rc != DB_DEADLOCK)
-			break;
-	}
+	st.fn = fn;
+	st.arg = arg;
+	rc = tx_run(c, sweep_step_tx, &st);
 	return rc == DB_OK ? 1 : rc == 2 ? 0 : -1;
 }
 
@@ -99,9 +109,10 @@ remove_fn(struct ctx *c, void *arg, int64_t now)
 static int
 orphan_fn(struct ctx *c, void *arg, int64_t now)
 {
-	struct wr_entry	*e = arg;
+	struct wr_entry	 e = *(const struct wr_entry *)arg;
 
-	return wr_close_entry(c, e, e->status, "removed", now, 0);
+	/* A copy: wr_close_entry moves its status, and tx_run may run this again. */
+	return wr_close_entry(c, &e, e.status, "removed", now, 0);
 }
 
 static int

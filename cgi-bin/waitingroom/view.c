@@ -127,25 +127,40 @@ wr_event_view(const struct wr_event *e)
 	return o;
 }
 
+/*
+ * The display name the token carries: at most VTOK_FIELD_MAX bytes, cut
+ * at a character boundary (a full name may be 200 characters of up to
+ * four bytes each). NULL stays NULL: the name is optional.
+ */
+static const char *
+token_name(struct ctx *c, const char *name)
+{
+	size_t	 n;
+
+	if (name == NULL || (n = strlen(name)) <= VTOK_FIELD_MAX)
+		return name;
+	for (n = VTOK_FIELD_MAX; n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80;
+	    n--)
+		;
+	return arena_strndup(c->arena, name, n);
+}
+
 int
 wr_join_view(struct ctx *c, const struct wr_session *s, const char *user_id,
-    struct json_object **out)
+    const char *name, struct json_object **out)
 {
 	struct vtok_claims	 cl;
 	struct json_object	*o;
-	const char		*name;
 	char			*tok;
 	long			 n;
 
 	*out = NULL;
 	if (strcmp(c->cfg->video_provider, "none") == 0)
 		return 0;
-	if (wr_store_user_name(c->db, c->arena, user_id, &name) != DB_OK)
-		return -1;
 	memset(&cl, 0, sizeof(cl));
 	cl.api_key = c->cfg->video_api_key;
 	cl.identity = user_id;
-	cl.name = name;
+	cl.name = token_name(c, name);
 	cl.room = s->room;
 	/*
 	 * The video service checks nbf/exp against its own clock: real time,

@@ -19,6 +19,7 @@
 /* Name, routes and not-yet-built prefixes of the waitingroom worker. */
 extern const struct worker_def waitingroom_worker;
 
+/* Rounds a handler makes when a compare-and-swap found the row moved (deadlocks: tx_run). */
 #define WR_TX_TRIES		3
 #define WR_QUEUE_MAX		200	/* entries one queue reply holds */
 #define WR_ANNOUNCEMENTS_MAX	5	/* current announcements shown */
@@ -61,6 +62,14 @@ struct wr_queue {
 	struct wr_entry		*e;
 	size_t			 n;
 	struct wr_provider	 prov;
+};
+
+/* An entry with what its reply shows: queue, presence, announcements. */
+struct wr_entry_view {
+	struct wr_entry		 e;
+	struct wr_queue		 q;	/* empty unless e is waiting or away */
+	struct wr_announcement	*an;
+	size_t			 nan;
 };
 
 /* One entry's place in a queue: position from 1, estimate in minutes. */
@@ -215,12 +224,13 @@ struct json_object *wr_announcement_view(const struct wr_announcement *);
 struct json_object *wr_session_view(const struct wr_session *, struct json_object *events);
 struct json_object *wr_event_view(const struct wr_event *);
 /*
- * A join credential for user_id in session s into *out: {provider, url,
- * token, room, identity, expires_at}, or NULL (JSON null) when
- * video.provider = none. 0, or -1 (logged) if it cannot be made.
+ * A join credential for user_id (display name, may be NULL) in session
+ * s into *out: {provider, url, token, room, identity, expires_at}, or
+ * NULL (JSON null) when video.provider = none. No database access. 0,
+ * or -1 (logged) if it cannot be made (the video settings are invalid).
  */
 int	wr_join_view(struct ctx *, const struct wr_session *, const char *user_id,
-	    struct json_object **out);
+	    const char *name, struct json_object **out);
 
 /* ---- common.c ---- */
 
@@ -244,7 +254,8 @@ int	wr_allowed(struct ctx *, enum pol_action read, enum pol_action act,
 	    const char *verb, const char *type, const char *id,
 	    const char *patient, const char *provider);
 /*
- * Reply status with entry e, its place in the queue (when active), the
+ * Reply status with entry e as it is now (read again in one query,
+ * wr_store_entry_view), its place in the queue (when active), the
  * provider's status and current announcements. Returns 0.
  */
 int	wr_entry_reply(struct ctx *, int status, const struct wr_entry *);
