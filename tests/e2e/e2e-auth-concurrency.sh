@@ -279,7 +279,7 @@ address_held() {
 }
 waiting() {
 	address_held ||
-		(($(sql "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS" || echo 0) > 0)) ||
+		(($(innodb_view "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS" || echo 0) > 0)) ||
 		! proc_alive "$LOGIN_PID"
 }
 wait_until 120 waiting || bail "the login never waited for the user row"

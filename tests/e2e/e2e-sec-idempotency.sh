@@ -40,7 +40,7 @@ waits_on() {
 	local q="SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS w
 		JOIN information_schema.INNODB_LOCKS l ON l.lock_id = w.requested_lock_id
 		WHERE l.lock_table LIKE '%$1%'"
-	wait_until 30 "(( \$(sql \"$q\") >= ${2:-1} ))" || bail "no lock wait on $1"
+	wait_until 30 "(( \$(innodb_view \"$q\") >= ${2:-1} ))" || bail "no lock wait on $1"
 }
 
 # req NAME KEY BODY: a staff booking with Idempotency-Key, in the background.

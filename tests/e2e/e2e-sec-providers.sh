@@ -173,7 +173,7 @@ wait_until 10 'grep -qs held "$T_TMP/race.out"' || bail "the root session did no
 api PATCH "/api/v1/providers/$PR" '{"license_number":"LIC-NEW-2"}' \
 	-H "Authorization: Bearer $PR_TOK" >/dev/null &
 patch_pid=$!
-waiting() { (($(sql "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS") > 0)); }
+waiting() { (($(innodb_view "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS") > 0)); }
 wait_until 20 waiting || bail "the license change never waited for the profile row"
 # The admin's verify (SQL_VERIFY) commits while the change waits to write.
 printf '%s\n' "UPDATE provider_profiles SET is_verified = 1, verified_at = NOW(6) WHERE user_id = '$PR';" \

@@ -17,7 +17,7 @@ PW='quartz-meadow-lantern-42'
 revoke() { sql "REVOKE SELECT ON \`$DB_NAME\`.\`$1\` FROM concierge_worker"; }
 regrant() { sql "GRANT SELECT ON \`$DB_NAME\`.\`$1\` TO concierge_worker"; }
 on_exit "regrant users; regrant patient_profiles; regrant provider_profiles"
-waiting() { (($(sql "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS") > 0)); }
+waiting() { (($(innodb_view "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS") > 0)); }
 
 # held TABLE LOCKSQL -- the request runs in the background meanwhile:
 # lock with LOCKSQL, start the request (REQ_CMD), wait for it to wait,

@@ -152,7 +152,7 @@ ev_txn_open() {
 	exec {EV_TXN_FD}>"$T_TMP/txn.fifo"
 	printf '%s\n' "BEGIN; INSERT INTO events (recipient_user_id, type, entity_type, entity_id, at)
 		VALUES ($(sql_str "$1"), 'appointment.booked', 'appointment', $(sql_str "$2"), UTC_TIMESTAMP(6));" >&$EV_TXN_FD
-	wait_until 10 "[[ \$(sql \"SELECT COUNT(*) FROM information_schema.innodb_trx
+	wait_until 10 "[[ \$(innodb_view \"SELECT COUNT(*) FROM information_schema.innodb_trx
 		WHERE trx_rows_modified > 0 AND trx_mysql_thread_id <> CONNECTION_ID()\") -ge 1 ]]" ||
 		bail "the open transaction did not start"
 }
