@@ -214,7 +214,7 @@ final class Client
                 $this->pause($attempt, $wait, $method, $logPath);
                 continue;
             }
-            $e = ApiException::fromResponse($r);
+            $e = ApiException::fromResponse($this->scrubbed($r));
             $this->log($r->status >= 500 ? 'error' : 'info', 'concierge: ' . $e->getMessage(), $ctx);
             throw $e;
         }
@@ -364,6 +364,15 @@ final class Client
         $this->log('info', sprintf('concierge: %s %s: waiting %.1f s before retry %d', $method, $path, $s, $attempt),
             ['method' => $method, 'path' => $path, 'wait_seconds' => $s, 'attempt' => $attempt]);
         ($this->sleep)((float) $s);
+    }
+
+    /** The reply without the token in its body (a proxy may echo the request). */
+    private function scrubbed(Response $r): Response
+    {
+        if ($this->token === null || !str_contains($r->body, $t = $this->token->reveal())) {
+            return $r;
+        }
+        return new Response($r->status, $r->headers, str_replace($t, Secret::REDACTED, $r->body));
     }
 
     /** @param array<string, mixed> $ctx */
