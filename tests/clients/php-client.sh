@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/clients/php-client.sh: the PHP client (clients/php/). Its unit
 # checks (clients/php/tests/client-test.php, against a php -S stub on a
-# free port), then both seed-flow examples against the stack's demo data,
-# each followed by what they left in the database:
+# free port), its route checks against the stack (routes-test.php), then
+# both seed-flow examples against the stack's demo data, each followed by
+# what they left in the database:
 #  (a) patient-dashboard.php: sign in, dashboard, every lab page, the active
 #      plan, a new thread to its author, the message read by them;
 #  (b) video-visit.php: patient1 signs in with MFA (turned on here, through
@@ -44,6 +45,18 @@ demo0=$(demo_state)
 sessions_of() {
 	sql "SELECT CONCAT(COUNT(*), ' ', COUNT(*) - COUNT(revoked_at)) FROM sessions WHERE user_id IN ('$P1ID', '$D1ID')"
 }
+
+# --- the route methods the examples do not walk --------------------------------
+n0=$(sql "SELECT COUNT(*) FROM appointments WHERE patient_id = '$P1ID'")
+out=$(php "$PHPC/tests/routes-test.php" 2>&1)
+rc=$?
+is "$rc" 0 "routes-test.php passes (book, replay, list, reschedule, cancel, live problems)" || diag "$out"
+like "$out" "[0-9]{2,} checks, 0 failed" "all of its checks ran ($(tail -n1 <<<"$out"))"
+BOOKED=$(sed -n 's/^appointment: //p' <<<"$out")
+is "$(sql "SELECT COUNT(*) FROM appointments WHERE patient_id = '$P1ID'")" "$((n0 + 1))" \
+	"one appointment written: the replay and the refused booking added none"
+is "$(sql "SELECT CONCAT_WS(' ', status, cancelled_by = '$P1ID', provider_id = '$D1ID', booked_by = '$P1ID') FROM appointments WHERE id = '$BOOKED'")" \
+	"cancelled 1 1 1" "it was booked and cancelled by patient1, with provider1"
 
 # --- (a) dashboard -> labs -> active plan -> message the clinician --------------
 s0=$(sessions_of)

@@ -16,41 +16,7 @@ use Concierge\Exception;
 use Concierge\Response;
 use Concierge\Secret;
 
-set_error_handler(static function (int $no, string $msg, string $file, int $line): bool {
-    if (!(error_reporting() & $no)) {
-        return false;  // silenced with @
-    }
-    throw new ErrorException($msg, 0, $no, $file, $line);
-});
-
-$checks = 0;
-$failed = 0;
-
-function ok(bool $cond, string $name, mixed $got = null): void
-{
-    global $checks, $failed;
-    $checks++;
-    if (!$cond) {
-        $failed++;
-        echo "not ok $checks - $name" . ($got === null ? '' : ' (got ' . json_encode($got) . ')') . "\n";
-    }
-}
-
-function is(mixed $got, mixed $want, string $name): void
-{
-    ok($got === $want, $name . ($got === $want ? '' : ' (want ' . json_encode($want) . ')'), $got === $want ? null : $got);
-}
-
-/** The exception $fn throws (null if none). */
-function thrown(callable $fn): ?\Throwable
-{
-    try {
-        $fn();
-    } catch (\Throwable $e) {
-        return $e;
-    }
-    return null;
-}
+require __DIR__ . '/assert.php';
 
 // ---------------------------------------------------------------------------
 // the stub server
@@ -310,5 +276,4 @@ ok((bool) preg_grep('/idempotency_key/', $logs), 'log lines carry the Idempotenc
 $c->logout();
 ok(!$c->hasToken(), 'logout forgets the token');
 
-echo "$checks checks, $failed failed\n";
-exit($failed === 0 ? 0 : 1);
+finish();
