@@ -136,20 +136,20 @@ final class Client
     }
 
     /** POST a JSON body (null: none) with a fresh Idempotency-Key: the decoded reply. */
-    public function post(string $path, mixed $body = null, ?string $idempotencyKey = null): mixed
+    public function post(string $path, #[\SensitiveParameter] mixed $body = null, ?string $idempotencyKey = null): mixed
     {
         $h = ['Idempotency-Key' => $idempotencyKey ?? self::newIdempotencyKey()];
         return $this->send('POST', $path, [], $body, $h)->json();
     }
 
     /** PUT a JSON body: the decoded reply. */
-    public function put(string $path, mixed $body): mixed
+    public function put(string $path, #[\SensitiveParameter] mixed $body): mixed
     {
         return $this->send('PUT', $path, [], $body)->json();
     }
 
     /** PATCH a JSON body: the decoded reply. */
-    public function patch(string $path, mixed $body): mixed
+    public function patch(string $path, #[\SensitiveParameter] mixed $body): mixed
     {
         return $this->send('PATCH', $path, [], $body)->json();
     }
@@ -165,12 +165,13 @@ final class Client
      * with an Idempotency-Key, a connection that failed before any reply) is
      * sent again, the same headers and key, after Retry-After seconds (else
      * 0.5, 1, 2 ... s), at most max_retries times and never for a
-     * Retry-After above max_retry_after. Errors (>= 400) throw.
+     * Retry-After above max_retry_after. Errors (>= 400) throw. Bodies are
+     * #[\SensitiveParameter]s (passwords, clinical text): not in traces.
      *
      * @param array<string, mixed>  $query
      * @param array<string, string> $headers
      */
-    public function send(string $method, string $path, array $query = [], mixed $body = null,
+    public function send(string $method, string $path, array $query = [], #[\SensitiveParameter] mixed $body = null,
         array $headers = [], ?float $timeout = null): Response
     {
         $method = strtoupper($method);
@@ -301,7 +302,8 @@ final class Client
     }
 
     /** @param array<string, string> $headers */
-    private function once(string $method, string $url, ?string $json, array $headers, float $timeout): Response
+    private function once(string $method, string $url, #[\SensitiveParameter] ?string $json, array $headers,
+        float $timeout): Response
     {
         if ($this->curl === null) {
             $h = curl_init();

@@ -18,6 +18,9 @@ use Concierge\Secret;
 
 require __DIR__ . '/assert.php';
 
+// Traces with their arguments, as a developer's php.ini may have them.
+ini_set('zend.exception_ignore_args', '0');
+
 // ---------------------------------------------------------------------------
 // the stub server
 
@@ -263,10 +266,16 @@ ok(!str_contains($e->getMessage() . json_encode($e->problem()) . $e->getTraceAsS
     'its message, problem, trace and string hold no token', $e->getMessage());
 ok(str_contains($e->getMessage(), 'bad token Bearer [redacted]'), 'the echo is redacted', $e->getMessage());
 $e = thrown(fn () => $c->login('pat@example.test', 'pw-secret-1', '000000'));
-ok(!str_contains($e->getTraceAsString() . (string) $e, 'pw-secret-1'), 'a failed login\'s trace holds no password');
+ob_start();
+var_dump($e->getTrace());
+$trace = ob_get_clean();
+ok(str_contains($trace, 'login'), 'a failed login\'s trace has its arguments', strlen($trace));
+ok(!str_contains($trace . $e->getTraceAsString() . (string) $e, 'pw-secret-1'), 'but not the password (SensitiveParameter)');
 $c->setToken(TOK);
 $e = thrown(fn () => $c->post('/problem/409'));
-ok(!str_contains($e->getTraceAsString(), TOK), 'nor the trace of a call after setToken()');
+ob_start();
+var_dump($e->getTrace());
+ok(!str_contains(ob_get_clean() . $e->getTraceAsString(), TOK), 'nor the trace of a call after setToken()');
 ok(count($logs) > 5, 'the logger was called', count($logs));
 ok(!str_contains(implode("\n", $logs), TOK), 'no log line holds the token');
 ok(!str_contains(implode("\n", $logs), 'pw-secret-1'), 'nor the password');
