@@ -70,6 +70,20 @@ api_raw OPTIONS /api/v1/appointments -H "Origin: $ALLOWED"
 is "$STATUS $(header Allow | tr -d ' ' | tr ',' '\n' | sort | paste -sd,)" "405 GET,POST" \
 	"OPTIONS without Access-Control-Request-Method is not a preflight (routed: 405)"
 
+# ---- event streams, held by nchan: the same origins, no credentials ----
+TOK=$(login patient1@demo.test "$DEMO_PASSWORD") || bail "cannot log in as patient1"
+# sse ORIGIN: the headers of an SSE subscription (the stream is cut after 3 s).
+sse() {
+	curl -s --max-time 3 -D - -o /dev/null -H 'Accept: text/event-stream' \
+		-H "Authorization: Bearer $TOK" -H "Origin: $1" "$BASE/api/v1/events" | tr -d '\r'
+}
+HEADERS=$(sse "$ALLOWED")
+is "$(head -n1 <<<"$HEADERS" | cut -d' ' -f2) $(header Access-Control-Allow-Origin) [$(header Access-Control-Allow-Credentials)]" \
+	"200 $ALLOWED []" "SSE from the allowed origin: nchan names it, without Allow-Credentials"
+HEADERS=$(sse "http://127.0.0.1:$ORIGIN_B")
+is "$(head -n1 <<<"$HEADERS" | cut -d' ' -f2) [$(header Access-Control-Allow-Credentials)]" "403 []" \
+	"SSE from another origin: nchan refuses it (403)"
+
 # ---- a worker with no origins configured: no CORS header at all ----
 grep -v '^cors\.' "$CONF" >"$T_TMP/nocors.conf"
 start_private nocors "$T_TMP/nocors.conf" --children 1 || bail "the private worker did not start"
