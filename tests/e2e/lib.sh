@@ -11,7 +11,7 @@
 #                             default: the directory the test starts in (make
 #                             check runs tests from the build directory)
 #   CONCIERGE_RECORD_DIR      optional: record every api/api_raw exchange there
-#                             (tests/contract/test-contract.sh validates them)
+#                             (tests/contract/responses.contract validates them)
 #
 # TAP: plan N | done_testing, ok STATUS NAME, is GOT WANT NAME, isnt, like
 # GOT ERE NAME, unlike, diag, bail. HTTP through nginx: api, api_raw (set
@@ -318,7 +318,7 @@ sql_str() {
 # api_raw METHOD PATH [curl args...]: STATUS (000 if no reply), BODY, HEADERS.
 # With CONCIERGE_RECORD_DIR set (scripts/dev test, normal pass), curl writes
 # the response straight into that folder, next to a PREFIX.req line
-# "METHOD PATH": tests/contract/test-contract.sh validates every recording
+# "METHOD PATH": tests/contract/responses.contract validates every recording
 # against docs/openapi.yaml once the e2e tests are done. No extra process
 # per request.
 api_raw() {
