@@ -8,11 +8,16 @@ Prints one line per problem and exits 1 if there is any:
   operationId METHOD PATH  an operation whose operationId is not the camelCase
                            name of its handler (appt_book -> apptBook)
   duplicate operationId X  the same operationId twice
+  idempotency METHOD PATH  a handler that runs through idem_run() whose
+                           operation lists no Idempotency-Key header, or an
+                           operation that lists one whose handler does not
 Path parameters are compared by position only ({id} = {provider_id}).
 GET /healthz/{worker} is answered by lib/worker.c for every worker (no
 routes.c lists it): it is expected in the document as operationId healthGet.
 With --list it prints "METHOD PATH operationId" for every route instead.
 """
+import glob
+import os
 import re
 import sys
 
@@ -42,6 +47,28 @@ def routes_of(files):
     return out
 
 
+IDEM = re.compile(r"^(\w+)\(struct ctx \*\w+\)\s*\{\s*return idem_run\(", re.M)
+
+
+def idempotent_handlers(files):
+    """camelCase names of the handlers that are one idem_run() call."""
+    out = set()
+    for d in {os.path.dirname(f) for f in files}:
+        for f in glob.glob(os.path.join(d, "*.c")):
+            with open(f, encoding="utf-8") as fh:
+                out |= {camel(m.group(1)) for m in IDEM.finditer(fh.read())}
+    return out
+
+
+def has_idem_header(doc, item, op):
+    for p in (item.get("parameters") or []) + (op.get("parameters") or []):
+        if "$ref" in p:
+            p = doc["components"]["parameters"][p["$ref"].rsplit("/", 1)[1]]
+        if p.get("in") == "header" and p.get("name", "").lower() == "idempotency-key":
+            return True
+    return False
+
+
 def main(argv):
     listing = argv[1:2] == ["--list"]
     if listing:
@@ -65,7 +92,7 @@ def main(argv):
             if op is None:
                 continue
             key = (method.upper(), norm(path))
-            ops[key] = (path, op.get("operationId"))
+            ops[key] = (path, op.get("operationId"), has_idem_header(doc, item, op))
             oid = op.get("operationId")
             if oid is not None and oid in seen:
                 problems.append(f"duplicate operationId {oid}")
@@ -78,6 +105,12 @@ def main(argv):
         if ops[key][1] != routes[key]:
             problems.append(f"operationId {key[0]} {ops[key][0]}: "
                             f"{ops[key][1]!r}, want {routes[key]!r}")
+    idem = idempotent_handlers(argv[2:])
+    for key in sorted(set(ops) & set(routes)):
+        if (routes[key] in idem) != ops[key][2]:
+            problems.append(f"idempotency {key[0]} {ops[key][0]}: handler "
+                            f"{'uses' if routes[key] in idem else 'does not use'} idem_run, "
+                            f"document {'lists' if ops[key][2] else 'does not list'} Idempotency-Key")
     for p in problems:
         print(p)
     print(f"# {len(routes)} routes, {len(ops)} operations, {len(problems)} problems",

@@ -2,7 +2,8 @@
 # test-openapi: docs/openapi.yaml passes the Redocly CLI's recommended rules
 # (tests/lint/redocly.yaml says what is changed and why) with no error and
 # no warning, and lists exactly the routes of every worker's routes.c, both
-# ways, each with the operationId named after its handler
+# ways, each with the operationId named after its handler and the
+# Idempotency-Key header exactly where the handler runs through idem_run()
 # (tests/lint/openapi-routes.py). TAP. Needs no stack; skips without the
 # pinned CLI (tests/node/redocly, installed by scripts/dev) or python3-yaml.
 set -u
@@ -78,6 +79,19 @@ sed 's/operationId: apptBook$/operationId: bookAppointment/' "$DOC" >"$tmp/oid.y
 "$PY" "$CHECK" "$tmp/oid.yaml" "${routes[@]}" >"$tmp/o4" 2>/dev/null
 ok $(( $? == 0 )) "a wrong operationId fails"
 grep -q "^operationId POST /api/v1/appointments: 'bookAppointment', want 'apptBook'" "$tmp/o4"
+ok $? "... naming it"
+
+# An operation that forgets the Idempotency-Key its handler honours.
+"$PY" - "$DOC" "$tmp/idem.yaml" <<'PY'
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+op = d["paths"]["/api/v1/appointments/{id}/cancel"]["post"]
+op["parameters"] = [p for p in op["parameters"] if "IdempotencyKey" not in str(p)]
+yaml.safe_dump(d, open(sys.argv[2], "w"))
+PY
+"$PY" "$CHECK" "$tmp/idem.yaml" "${routes[@]}" >"$tmp/o5" 2>/dev/null
+ok $(( $? == 0 )) "an operation without the Idempotency-Key its handler honours fails"
+grep -q '^idempotency POST /api/v1/appointments/{id}/cancel: handler uses idem_run' "$tmp/o5"
 ok $? "... naming it"
 
 echo "1..$n"
