@@ -77,7 +77,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     with open(argv[1], encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
+        doc = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     routes = routes_of(argv[2:])
     if listing:
         for (m, p), op in sorted(routes.items(), key=lambda kv: (kv[0][1], kv[0][0])):
