@@ -8,6 +8,10 @@ Prints one line per problem and exits 1 if there is any:
   operationId METHOD PATH  an operation whose operationId is not the camelCase
                            name of its handler (appt_book -> apptBook)
   duplicate operationId X  the same operationId twice
+  problem-code STATUS CODE a problem code the C code answers (problem() with a
+                           literal status and code, or a 409 *conflict()
+                           helper) missing from components/responses/
+                           ProblemSTATUS's code enum in the document
   idempotency METHOD PATH  a handler that runs through idem_run() whose
                            operation lists no Idempotency-Key header, or an
                            operation that lists one whose handler does not
@@ -58,6 +62,37 @@ def idempotent_handlers(files):
             with open(f, encoding="utf-8") as fh:
                 out |= {camel(m.group(1)) for m in IDEM.finditer(fh.read())}
     return out
+
+
+PROBLEM = re.compile(r'\bproblem\(\w+, *(\d{3}), *"([a-z_]+)"')
+CONFLICT = re.compile(r'\b(?:wr_|clin_|mfa_)?conflict\((?:[^;"]|\n)*?"([a-z_]+)"')
+
+
+def problem_codes(root):
+    """(status, code) of every problem the C code under ROOT/lib and
+    ROOT/cgi-bin answers with a literal code."""
+    out = set()
+    for f in glob.glob(os.path.join(root, "lib", "*.c")) + \
+            glob.glob(os.path.join(root, "cgi-bin", "*", "*.c")):
+        with open(f, encoding="utf-8") as fh:
+            text = re.sub(r"/\*.*?\*/", "", fh.read(), flags=re.S)
+        out |= {(int(m.group(1)), m.group(2)) for m in PROBLEM.finditer(text)}
+        out |= {(409, m.group(1)) for m in CONFLICT.finditer(text)
+                if not re.match(r"conflict\(struct", m.group(0))}
+    return out
+
+
+def documented_codes(doc, status):
+    r = (doc.get("components", {}).get("responses") or {}).get(f"Problem{status}")
+    try:
+        parts = r["content"]["application/problem+json"]["schema"]["allOf"]
+    except (KeyError, TypeError):
+        return None
+    for p in parts:
+        enum = (p.get("properties") or {}).get("code", {}).get("enum")
+        if enum is not None:
+            return set(enum)
+    return None
 
 
 def has_idem_header(doc, item, op):
@@ -111,9 +146,16 @@ def main(argv):
             problems.append(f"idempotency {key[0]} {ops[key][0]}: handler "
                             f"{'uses' if routes[key] in idem else 'does not use'} idem_run, "
                             f"document {'lists' if ops[key][2] else 'does not list'} Idempotency-Key")
+    # ROOT/cgi-bin/WORKER/routes.c
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(argv[2]))))
+    pcodes = problem_codes(root)
+    for st, code in sorted(pcodes):
+        if code not in (documented_codes(doc, st) or set()):
+            problems.append(f"problem-code {st} {code}")
     for p in problems:
         print(p)
-    print(f"# {len(routes)} routes, {len(ops)} operations, {len(problems)} problems",
+    print(f"# {len(routes)} routes, {len(ops)} operations, {len(idem)} idempotent "
+          f"handlers, {len(pcodes)} problem codes, {len(problems)} problems",
           file=sys.stderr)
     return 1 if problems else 0
 

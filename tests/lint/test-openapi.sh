@@ -3,8 +3,9 @@
 # (tests/lint/redocly.yaml says what is changed and why) with no error and
 # no warning, and lists exactly the routes of every worker's routes.c, both
 # ways, each with the operationId named after its handler and the
-# Idempotency-Key header exactly where the handler runs through idem_run()
-# (tests/lint/openapi-routes.py). TAP. Needs no stack; skips without the
+# Idempotency-Key header exactly where the handler runs through idem_run(),
+# and that every problem code of lib/ and cgi-bin/ is in the enum of its
+# status's shared response (tests/lint/openapi-routes.py). TAP. Needs no stack; skips without the
 # pinned CLI (tests/node/redocly, installed by scripts/dev) or python3-yaml.
 set -u
 SRC=$(cd -- "${srcdir:-$(dirname -- "$0")/../..}" && pwd -P)
@@ -44,6 +45,8 @@ sed 's/^/# /' "$tmp/routes.out" "$tmp/routes.err"
 "$PY" "$CHECK" --list "$DOC" "${routes[@]}" >"$tmp/list"
 want=$(grep -c 'HTTP_[A-Z]*,' "${routes[@]}" | awk -F: '{ s += $2 } END { print s + 1 }')
 ok $(( $(wc -l <"$tmp/list") != want )) "the check sees every route (${want} with /healthz/{worker})"
+read -r nidem ncodes < <(sed -n 's/.* \([0-9]*\) idempotent handlers, \([0-9]*\) problem codes.*/\1 \2/p' "$tmp/routes.err")
+ok $(( ${nidem:-0} < 15 || ${ncodes:-0} < 50 )) "... every idem_run handler (${nidem:-0}) and problem code (${ncodes:-0})"
 
 # ---- the check itself can fail ----
 # A route the document lacks: drop the appointments list from a copy.
@@ -92,6 +95,12 @@ PY
 "$PY" "$CHECK" "$tmp/idem.yaml" "${routes[@]}" >"$tmp/o5" 2>/dev/null
 ok $(( $? == 0 )) "an operation without the Idempotency-Key its handler honours fails"
 grep -q '^idempotency POST /api/v1/appointments/{id}/cancel: handler uses idem_run' "$tmp/o5"
+ok $? "... naming it"
+# A problem code the C code answers that the document does not list.
+sed 's/enum: \[\(.*\)slot_taken, /enum: [\1/' "$DOC" >"$tmp/code.yaml"
+"$PY" "$CHECK" "$tmp/code.yaml" "${routes[@]}" >"$tmp/o6" 2>/dev/null
+ok $(( $? == 0 )) "a problem code missing from its status's enum fails"
+grep -qx 'problem-code 409 slot_taken' "$tmp/o6"
 ok $? "... naming it"
 
 echo "1..$n"
