@@ -26,6 +26,7 @@ const require = createRequire(import.meta.url);
 const { createInstance, getHttpOperationsFromSpec } = require('@stoplight/prism-http');
 const { createLogger } = require('@stoplight/prism-core');
 const TE = require('fp-ts/TaskEither');
+const route = require('@stoplight/prism-http/dist/router').default;
 
 const [doc, dir] = process.argv.slice(2);
 if (!doc || !dir) {
@@ -36,10 +37,16 @@ if (!doc || !dir) {
 const operations = await getHttpOperationsFromSpec(doc);
 const logger = createLogger('contract', { enabled: false });
 let current; // the recorded response the forwarder answers
+let routed; // the operation Prism's router chose for it
 const prism = createInstance(
 	{ isProxy: true, upstream: new URL('http://recording.invalid'), errors: true,
 	  validateRequest: false, validateResponse: true, checkSecurity: false, mock: {} },
-	{ logger, forward: () => () => TE.right(current) });
+	{ logger, forward: () => () => TE.right(current),
+	  route: (args) => {
+		const r = route(args);
+		routed = r._tag === 'Right' ? r.right : undefined;
+		return r;
+	  } });
 
 const jsonType = (ct) => /^application\/([a-z0-9.+-]*\+)?json\b/i.test(ct || '') ||
 	/^application\/problem\+json\b/i.test(ct || '');
@@ -102,6 +109,7 @@ for (const f of files) {
 	for (const [k, v] of u.searchParams) query[k] = k in query ? [].concat(query[k], v) : v;
 	current = { statusCode: status, headers, body };
 	const input = { method: method.toLowerCase(), url: { path: u.pathname, query }, headers: {}, body: undefined };
+	routed = undefined;
 	const result = await prism.request(input, operations)();
 	if (result._tag === 'Left') {
 		const e = result.left;
@@ -114,8 +122,7 @@ for (const f of files) {
 		continue;
 	}
 	checked++;
-	const op = operations.find((o) => o === result.right.resource) ||
-		operations.find((o) => o.method === input.method && matches(o.path, u.pathname));
+	const op = routed;
 	const opId = op ? (op.iid || `${method} ${op.path}`) : `${method} ${u.pathname}`;
 	exercised.add(opId);
 	const out = result.right.validations.output || [];
@@ -134,10 +141,6 @@ for (const f of files) {
 	}
 }
 
-function matches(tpl, path) {
-	const re = new RegExp('^' + tpl.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+') + '$');
-	return re.test(path);
-}
 
 const allOps = operations.map((o) => o.iid);
 const never = allOps.filter((id) => !exercised.has(id));
