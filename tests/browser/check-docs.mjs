@@ -27,8 +27,9 @@ try {
 	const page = await b.newPage();
 	await page.goto(url);
 	// Rendered: the first operation is in the sidebar (Redoc renders the
-	// operations' sections lazily, the sidebar at once).
-	await page.waitFor(`document.body.innerText.includes(${JSON.stringify(ops[0])})`, 30000);
+	// operations' sections lazily, the sidebar at once; an operation of a
+	// collapsed tag group is in the sidebar's text, hidden until opened).
+	await page.waitFor(`document.body.textContent.includes(${JSON.stringify(ops[0])})`, 30000);
 	// Late requests (images, telemetry) and errors get a moment to show.
 	await new Promise((r) => setTimeout(r, 1500));
 	const shown = await page.eval(`(() => {
@@ -40,7 +41,7 @@ try {
 			title: document.title,
 			missingTags: tags.filter((t) => !text.includes(t.toLowerCase()) &&
 				!document.getElementById('tag/' + t)),
-			missingOps: ops.filter((o) => !document.body.innerText.includes(o)),
+			missingOps: ops.filter((o) => !document.body.textContent.includes(o)),
 		};
 	})()`);
 	await page.screenshot(shot);

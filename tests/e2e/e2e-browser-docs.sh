@@ -25,7 +25,7 @@ is "$(jq -r .openapi "$ROOT/var/docs/openapi.json")" "$(awk '/^openapi:/ { gsub(
 # ---- served by nginx ----
 api_raw GET /docs/
 is "$STATUS $(header Content-Type)" "200 text/html" "GET /docs/ serves the page"
-is "$(cmp -s "$T_TMP/resp.b" "$PAGE" && echo same)" same "the page served is var/docs/index.html"
+is "$(cmp -s "$RESP_BODY_FILE" "$PAGE" && echo same)" same "the page served is var/docs/index.html"
 api_raw GET /docs
 is "$STATUS $(header Location)" "301 http://127.0.0.1:${BASE##*:}/docs/" "/docs redirects to /docs/"
 api_raw GET /docs/openapi.json

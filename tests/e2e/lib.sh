@@ -315,7 +315,8 @@ sql_str() {
 # ---------------------------------------------------------------------------
 # HTTP
 
-# api_raw METHOD PATH [curl args...]: STATUS (000 if no reply), BODY, HEADERS.
+# api_raw METHOD PATH [curl args...]: STATUS (000 if no reply), BODY, HEADERS,
+# RESP_BODY_FILE (the file holding the body, for binary comparisons).
 # With CONCIERGE_RECORD_DIR set (scripts/dev test, normal pass), curl writes
 # the response straight into that folder, next to a PREFIX.req line
 # "METHOD PATH": tests/contract/responses.contract validates every recording
@@ -336,6 +337,7 @@ api_raw() {
 	[[ -n $STATUS ]] || STATUS=000
 	BODY=
 	HEADERS=
+	RESP_BODY_FILE=$b
 	[[ -f $b ]] && BODY=$(<"$b")
 	[[ -f $h ]] && HEADERS=$(tr -d '\r' <"$h")
 	if [[ $STATUS == 000 ]]; then
