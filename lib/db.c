@@ -577,7 +577,6 @@ static int
 fetch_rows(struct db *db, MYSQL_STMT *st, int (*fn)(void *, const struct db_row *),
     void *arg)
 {
-	MYSQL_RES	*meta;
 	struct db_col	*cols = NULL;
 	MYSQL_BIND	*b = NULL;
 	struct db_row	 row;
@@ -585,10 +584,9 @@ fetch_rows(struct db *db, MYSQL_STMT *st, int (*fn)(void *, const struct db_row 
 	size_t		*len = NULL, ncols, i;
 	int		 f, rc = DB_ERROR;
 
-	if ((meta = mysql_stmt_result_metadata(st)) == NULL)
+	/* The column count, without building the metadata result each time. */
+	if ((ncols = mysql_stmt_field_count(st)) == 0)
 		return DB_OK;
-	ncols = mysql_num_fields(meta);
-	mysql_free_result(meta);
 	cols = xcalloc(ncols, sizeof(*cols));
 	b = xcalloc(ncols, sizeof(*b));
 	v = xcalloc(ncols, sizeof(*v));
