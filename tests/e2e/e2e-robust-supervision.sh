@@ -15,8 +15,10 @@ RUN=$ROOT/var/run
 DEV=$ROOT/scripts/dev
 PORT=${BASE##*:}
 export PORT
-# `up` restarts what is missing from the build under test, without building.
-dev() { NO_BUILD=1 BUILD_DIR=$BUILD "$DEV" "$@"; }
+# `up` restarts what is missing from the build under test, without building;
+# with no fd of ours open (the daemons it starts must not hold the e2e lock
+# or make's pipes).
+dev() { (close_fds; NO_BUILD=1 BUILD_DIR=$BUILD exec "$DEV" "$@"); }
 # If this script dies half-way, put auth back.
 on_exit 'stack_ok || dev up >/dev/null 2>&1'
 stack_ok() {
@@ -68,7 +70,7 @@ busy=
 for k in "${kids[@]}"; do proc_alive "$k" && busy=$k; done
 ok "$([[ -n $busy ]]; echo $?)" "the busy child ($busy) is still finishing its request"
 
-out=$("$DEV" status 2>&1)
+out=$(dev status 2>&1)
 rc=$?
 is "$rc" 3 "scripts/dev status exits 3 (something is down)"
 like "$(grep '^auth ' <<<"$out")" "parent gone; orphaned children: $busy" \
@@ -86,7 +88,7 @@ like "$(cat "$ROOT/var/log/auth.log")" "the supervisor \\(pid $parent\\) is gone
 api GET /healthz/auth
 is "$STATUS" 502 "/healthz/auth: 502 while auth is down (no process holds its socket)"
 is "$(header Content-Type)" application/problem+json "as problem+json"
-out=$("$DEV" status 2>&1)
+out=$(dev status 2>&1)
 like "$(grep '^auth ' <<<"$out")" "stopped" "scripts/dev status: auth stopped"
 
 # ---------------------------------------------------------------------------
