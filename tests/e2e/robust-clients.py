@@ -60,6 +60,19 @@ async def first_bytes(r, timeout):
         return b""
 
 
+def complete(out):
+    """A whole reply: headers and Content-Length bytes of body (nginx may
+    linger before it closes, reading a body it refused)."""
+    head, sep, body = out.partition(b"\r\n\r\n")
+    if not sep:
+        return False
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(body) >= int(value.strip())
+    return False
+
+
 async def cmd_raw(port):
     data = sys.stdin.buffer.read()
     r, w = await connect(port, HOST)
@@ -67,7 +80,7 @@ async def cmd_raw(port):
     await w.drain()
     out = b""
     try:
-        while True:
+        while not complete(out):
             b = await asyncio.wait_for(r.read(65536), 10)
             if not b:
                 break
