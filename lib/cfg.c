@@ -61,6 +61,8 @@ static const struct cfg_key keys[] = {
 	L("audit.gap_timeout_seconds", audit_gap_timeout_seconds, 120, 0, 86400),
 	S("mfa.issuer", mfa_issuer, "Concierge"),
 	S("dev.clock_offset_file", dev_clock_offset_file, NULL),
+	/* robust: dev-only fault injection (lib/db.c, fault_commit_lost). */
+	S("dev.fault_dir", dev_fault_dir, NULL),
 	L("appointments.min_notice_minutes", appt_min_notice_minutes, 60, 0, 100000),
 	L("appointments.cancel_window_hours", appt_cancel_window_hours, 24, 0, 720),
 	/* notify: concierge-notify */
@@ -276,6 +278,11 @@ cfg_load(struct cfg *c, const char *path)
 			    path);
 			goto out;
 		}
+	}
+	if (c->dev_fault_dir != NULL && !c->is_dev) {
+		log_errx("config: '%s': dev.fault_dir is only allowed with "
+		    "mode = dev", path);
+		goto out;
 	}
 	if (video_check(c, path) == -1 || cors_check(c, path) == -1)
 		goto out;

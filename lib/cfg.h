@@ -46,6 +46,7 @@ struct cfg {
 	char	*mfa_issuer;
 
 	char	*dev_clock_offset_file;	/* dev only: seconds added to utc_now */
+	char	*dev_fault_dir;		/* dev only: fault triggers (lib/db.c) */
 
 	long	 appt_min_notice_minutes;
 	long	 appt_cancel_window_hours;

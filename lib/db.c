@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -47,6 +48,7 @@ struct db {
 	int			 (*hook)(struct db *, void *);
 	void			*hook_arg;
 	int			 is_lock_expected;	/* next failure: no log */
+	int			 is_commit_unknown;	/* COMMIT sent, its reply lost */
 };
 
 /* Per-column fetch state. */
@@ -343,6 +345,7 @@ run(struct db *db, const char *sql, const struct db_param *p, size_t n,
 	if (db->is_broken)
 		return refuse_broken(db);
 	db->err = 0;
+	db->is_commit_unknown = 0;
 	db->is_lock_expected = 0;
 	for (attempt = 0; attempt < 2; attempt++) {
 		if ((st = prepare(db, sql)) == NULL) {
@@ -405,6 +408,7 @@ static int
 simple(struct db *db, const char *text, int may_reconnect)
 {
 	db->err = 0;
+	db->is_commit_unknown = 0;
 	if (db->my == NULL && (!may_reconnect || connect_now(db) == -1))
 		return DB_ERROR;
 	if (mysql_real_query(db->my, text, strlen(text)) == 0)
@@ -439,6 +443,32 @@ db_set_commit_hook(struct db *db, int (*fn)(struct db *, void *), void *arg)
 	db->hook_arg = arg;
 }
 
+/*
+ * Dev-only fault (docs/OPERATIONS.md, "Timeouts and limits"): when
+ * <dev.fault_dir>/commit-lost.<program> exists, the first COMMIT to
+ * remove it succeeds on the server, then its connection is closed and
+ * the reply treated as lost, as if the network had dropped it.
+ */
+static int
+fault_commit_lost(struct db *db)
+{
+	char	 path[512];
+	int	 n;
+
+	if (!db->cfg->is_dev || db->cfg->dev_fault_dir == NULL)
+		return 0;
+	n = snprintf(path, sizeof(path), "%s/commit-lost.%s",
+	    db->cfg->dev_fault_dir, program_invocation_short_name);
+	if (n < 0 || (size_t)n >= sizeof(path) || unlink(path) == -1)
+		return 0;
+	log_warnx("db: dev fault: the COMMIT's reply is dropped");
+	cache_clear(db);
+	mysql_close(db->my);
+	db->my = NULL;
+	set_err(db, CR_SERVER_LOST, "dev fault: connection lost after COMMIT");
+	return 1;
+}
+
 int
 db_commit(struct db *db)
 {
@@ -455,12 +485,40 @@ db_commit(struct db *db)
 		return rc;
 	}
 	rc = simple(db, "COMMIT", 0);
-	if (rc != DB_OK && is_gone(db->err))
+	if (rc == DB_OK && fault_commit_lost(db))
 		rc = DB_GONE;
+	else if (rc != DB_OK && is_gone(db->err))
+		rc = DB_GONE;
+	/* Sent, then the connection went: the server may have committed. */
+	if (rc == DB_GONE)
+		db->is_commit_unknown = 1;
 	if (rc == DB_OK)
 		db->hook = NULL;
 	db->is_in_tx = 0;
 	return rc;
+}
+
+int
+db_commit_unknown(const struct db *db)
+{
+	return db != NULL && db->is_commit_unknown;
+}
+
+int
+db_is_unavailable(const struct db *db)
+{
+	if (db == NULL)
+		return 1;
+	switch (db->err) {
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_SERVER_HANDSHAKE_ERR:
+	case ER_SERVER_SHUTDOWN:
+	case ER_CON_COUNT_ERROR:
+		return 1;
+	default:
+		return is_gone(db->err);
+	}
 }
 
 int
