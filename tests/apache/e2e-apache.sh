@@ -12,7 +12,8 @@
 #      (e2e-appointments-race.sh, 20 racers) and attachment upload and
 #      download (e2e-attachments-upload.sh). Their assertions count here.
 #   3. plain CGI (mod_cgid, concierge-cgi.conf): sign-up, login, problems,
-#      and no worker process outlives its request.
+#      no worker process outlives its request, and a query string that
+#      Apache passes as the command line is ignored.
 #   4. .htaccess only (apache/htaccess.example, CGI): the same checks.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 . "$T_LIB_DIR/../apache/apache-lib.sh"
@@ -240,6 +241,13 @@ apache_start cgi cgi
 BASE=$A_URL
 core_checks
 big_body
+# A query string without "=" becomes the CGI's command line (RFC 3875):
+# the workers ignore it, so a client cannot start a daemon or the sweeper.
+api GET "/healthz/auth?--listen+unix:$T_TMP/x.sock+--children+4"
+is "$STATUS:$(jq -r .worker <<<"$BODY")" 200:auth "cgi: ?--listen+... is no command line: a health reply"
+ok $([[ ! -e $T_TMP/x.sock ]]; echo $?) "cgi: ... and no socket was bound"
+api GET "/api/v1/waiting-room?sweep+--once"
+is "$STATUS" 401 "cgi: ?sweep+--once runs no sweeper: the worker asks for a token"
 wait_until 5 '! pgrep -u "$A_USER" -f "$A_VAR/libexec/concierge-" >/dev/null'
 ok $? "cgi: no worker process outlives its request"
 like "$(grep -c 'request: POST /api/v1/auth/signup' "$A_LOG")" '^[1-9]' "cgi: the workers' stderr reaches the ErrorLog"
