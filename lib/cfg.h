@@ -110,6 +110,9 @@ struct cfg {
 	/* clinical records (records worker) */
 	long	 records_value_max_chars;	/* a lab result's result_value */
 	long	 records_text_max_chars;	/* notes, plan details */
+	/* browser clients (lib/cors.h, docs/CORS.md) */
+	char	*cors_allowed_origins;	/* "https://a.example, ..."; NULL: no CORS */
+	long	 cors_max_age_seconds;	/* how long a browser keeps a preflight */
 };
 
 /* Defaults for every key. */

@@ -17,6 +17,7 @@
 #include <fcgiapp.h>
 
 #include "lib/cfg.h"
+#include "lib/cors.h"
 #include "lib/db.h"
 #include "lib/events.h"
 #include "lib/json.h"
@@ -133,6 +134,8 @@ dispatch(struct state *st, struct ctx *c)
 	const struct route	*r;
 	char			 allow[128], hpath[64];
 
+	if (cors_apply(c) == 1)
+		return;
 	snprintf(hpath, sizeof(hpath), "/healthz/%s", st->def->name);
 	if (strcmp(c->req->path, hpath) == 0 &&
 	    (c->req->method == HTTP_GET || c->req->method == HTTP_HEAD)) {
@@ -203,6 +206,7 @@ handle(struct state *st, const struct http_io *io)
 	log_set_request(req.request_id);
 	http_resp_init(&st->resp, RESP_MAX);
 	st->resp.status = 0;
+	st->resp.runtime_headers = NULL;
 	memset(&c, 0, sizeof(c));
 	c.arena = &st->arena;
 	c.cfg = &st->cfg;

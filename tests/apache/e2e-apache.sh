@@ -19,6 +19,9 @@
 . "$T_LIB_DIR/../apache/apache-lib.sh"
 
 need_build
+# Replies through Apache are not the contract run's recordings (those are
+# the nginx stack's): Apache's own errors and headers are not the API's.
+unset CONCIERGE_RECORD_DIR
 apache_setup
 PW='amber-lantern-orchard-58'
 
