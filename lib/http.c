@@ -160,7 +160,13 @@ http_req_parse(struct http_req *r, const struct http_io *io, struct arena *a)
 	r->upgrade = param(io, "HTTP_UPGRADE");
 	r->filename = param(io, "HTTP_X_FILENAME");
 	r->remote_addr = (v = param(io, "REMOTE_ADDR")) ? v : "";
-	r->request_id = param(io, "REQUEST_ID");
+	/*
+	 * nginx passes its $request_id as REQUEST_ID; under Apache (mod_fcgid
+	 * or CGI) mod_unique_id's UNIQUE_ID stands in. Both are set by the
+	 * server, never by a client header (those arrive as HTTP_*).
+	 */
+	if ((r->request_id = param(io, "REQUEST_ID")) == NULL)
+		r->request_id = param(io, "UNIQUE_ID");
 }
 
 int

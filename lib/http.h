@@ -58,7 +58,7 @@ struct http_req {
 	const char		*upgrade;	/* Upgrade: (WebSocket) */
 	const char		*filename;	/* X-Filename */
 	const char		*remote_addr;
-	const char		*request_id;
+	const char		*request_id;	/* REQUEST_ID (nginx) or UNIQUE_ID (Apache) */
 	char			*body;		/* NUL-terminated, NULL until read */
 	size_t			 body_len;
 	unsigned long long	 body_consumed;	/* bytes taken from the client */

@@ -644,6 +644,15 @@ bad:
 }
 
 int
+worker_args_from_client(void)
+{
+	const char	*q = getenv("QUERY_STRING");
+
+	return getenv("GATEWAY_INTERFACE") != NULL && q != NULL && *q != '\0' &&
+	    strchr(q, '=') == NULL;
+}
+
+int
 worker_main(int argc, char *argv[], const struct worker_def *def)
 {
 	struct state	 st;
@@ -654,6 +663,9 @@ worker_main(int argc, char *argv[], const struct worker_def *def)
 	memset(&st, 0, sizeof(st));
 	st.def = def;
 	log_init(def->name, LOG_LVL_INFO);
+	/* "GET /healthz/auth?--listen+..." must not reach getopt. */
+	if (worker_args_from_client())
+		argc = 1;
 	if (parse_opts(argc, argv, def->name, &o) == -1)
 		return 2;
 	cfg_defaults(&st.cfg);

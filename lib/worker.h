@@ -24,7 +24,19 @@ struct worker_def {
 	const char *const	*unbuilt;
 };
 
-/* Parse the command line, run in the right mode, return the exit status. */
+/*
+ * 1 when this process's arguments come from a client: a web server
+ * started it for one CGI request (GATEWAY_INTERFACE is set) whose query
+ * string has no "=", which the server then passes as the command line
+ * (RFC 3875, 4.4; Apache's mod_cgi and mod_cgid do). They must be ignored.
+ */
+int	worker_args_from_client(void);
+
+/*
+ * Parse the command line (ignored if it is a client's, see above: the
+ * config then comes from CONCIERGE_CONFIG), run in the right mode, return
+ * the exit status.
+ */
 int	worker_main(int argc, char *argv[], const struct worker_def *);
 
 /* Handler for routes that are declared but not built yet: 501 problem. */

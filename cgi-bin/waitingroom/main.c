@@ -13,7 +13,8 @@
 int
 main(int argc, char *argv[])
 {
-	if (argc > 1 && strcmp(argv[1], "sweep") == 0)
+	/* Never for a client: "GET /api/v1/waiting-room?sweep+--once". */
+	if (argc > 1 && strcmp(argv[1], "sweep") == 0 && !worker_args_from_client())
 		return wr_sweep_main(argc - 1, argv + 1);
 	return worker_main(argc, argv, &waitingroom_worker);
 }
