@@ -47,7 +47,12 @@ struct db {
 	int			 (*hook)(struct db *, void *);
 	void			*hook_arg;
 	int			 is_lock_expected;	/* next failure: no log */
+	size_t			 node;		/* db.hosts: the entry in use */
 };
+
+/* db.hosts: at most this many nodes, each entry at most DB_NODE_MAX bytes. */
+#define DB_NODES_MAX	16
+#define DB_NODE_MAX	256
 
 /* Per-column fetch state. */
 struct db_col {
@@ -62,8 +67,12 @@ struct db_col {
 static int
 is_gone(unsigned int e)
 {
+	/* 1047 (ER_UNKNOWN_COM_ERROR): a Galera node that is not part of
+	 * the primary component refuses statements: treat it as gone, so
+	 * the next connection goes to another node of db.hosts. */
 	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
-	    e == ER_CONNECTION_KILLED || e == 4031 /* client interaction timeout */;
+	    e == ER_CONNECTION_KILLED || e == 4031 /* client interaction timeout */ ||
+	    e == ER_UNKNOWN_COM_ERROR;
 }
 
 static void
@@ -123,8 +132,110 @@ cache_clear(struct db *db)
 	db->ncache = 0;
 }
 
+/*
+ * Entry i of db.hosts into host/port or socket: "/path" is a unix
+ * socket, "host:port" or "host" (db.port) a TCP address. 0, or -1 if
+ * there is no such entry or it does not fit.
+ */
+static int
+node_entry(const char *list, size_t i, char *host, size_t hostsz,
+    unsigned int *port, const char **sock, unsigned int defport)
+{
+	const char	*p = list, *end, *colon;
+	size_t		 n, k;
+	long		 v;
+
+	for (k = 0; k < i; k++) {
+		if ((p = strchr(p, ',')) == NULL)
+			return -1;
+		p++;
+	}
+	while (*p == ' ')
+		p++;
+	end = strchr(p, ',');
+	n = end ? (size_t)(end - p) : strlen(p);
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	if (n == 0 || n >= hostsz)
+		return -1;
+	memcpy(host, p, n);
+	host[n] = '\0';
+	*port = defport;
+	*sock = NULL;
+	if (host[0] == '/') {
+		*sock = host;
+		return 0;
+	}
+	if ((colon = strrchr(host, ':')) != NULL) {
+		v = 0;
+		for (k = 1; colon[k] != '\0'; k++) {
+			if (colon[k] < '0' || colon[k] > '9' || v > 65535)
+				return -1;
+			v = v * 10 + (colon[k] - '0');
+		}
+		if (k == 1 || v < 1 || v > 65535)
+			return -1;
+		*port = (unsigned int)v;
+		host[colon - host] = '\0';
+	}
+	return 0;
+}
+
+/* Number of entries in db.hosts (0 without it). */
+static size_t
+node_count(const char *list)
+{
+	size_t	 n = 1;
+
+	if (list == NULL || *list == '\0')
+		return 0;
+	for (; *list != '\0'; list++)
+		if (*list == ',')
+			n++;
+	return n < DB_NODES_MAX ? n : DB_NODES_MAX;
+}
+
+static int	connect_one(struct db *, const char *host, unsigned int port,
+		    const char *sock);
+
+/*
+ * Connect: to db.socket or db.host:db.port; with db.hosts, to its nodes
+ * in turn from the one in use (db->node), keeping the first that
+ * answers.
+ */
 static int
 connect_now(struct db *db)
+{
+	const struct cfg	*c = db->cfg;
+	char			 host[DB_NODE_MAX];
+	const char		*sock;
+	unsigned int		 port;
+	size_t			 n, k, i;
+
+	if ((n = node_count(c->db_hosts)) == 0)
+		return connect_one(db, c->db_socket ? NULL : c->db_host,
+		    (unsigned int)c->db_port, c->db_socket);
+	for (k = 0; k < n; k++) {
+		i = (db->node + k) % n;
+		if (node_entry(c->db_hosts, i, host, sizeof(host), &port,
+		    &sock, (unsigned int)c->db_port) == -1) {
+			log_errx("db: db.hosts entry %zu is malformed", i + 1);
+			continue;
+		}
+		if (connect_one(db, sock ? NULL : host, port, sock) == 0) {
+			if (k > 0)
+				log_warnx("db: connected to db.hosts entry %zu",
+				    i + 1);
+			db->node = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+connect_one(struct db *db, const char *host, unsigned int port,
+    const char *sock)
 {
 	const struct cfg	*c = db->cfg;
 	unsigned int		 timeout = 5, rtimeout = 60;
@@ -153,8 +264,7 @@ connect_now(struct db *db)
 		user = c->db_user;
 		pass = c->db_password;
 	}
-	if (mysql_real_connect(db->my, c->db_socket ? NULL : c->db_host, user,
-	    pass, c->db_name, (unsigned int)c->db_port, c->db_socket,
+	if (mysql_real_connect(db->my, host, user, pass, c->db_name, port, sock,
 	    flags) == NULL) {
 		set_err(db, mysql_errno(db->my), mysql_error(db->my));
 		log_errx("db: connect as '%s' failed: %s", user ? user : "",
@@ -175,6 +285,9 @@ reconnect(struct db *db)
 	db->my = NULL;
 	db->is_in_tx = 0;
 	log_warnx("db: connection lost, reconnecting");
+	/* With db.hosts, try the next node first: this one failed us. */
+	if (node_count(db->cfg->db_hosts) > 1)
+		db->node = (db->node + 1) % node_count(db->cfg->db_hosts);
 	return connect_now(db);
 }
 
@@ -478,6 +591,9 @@ db_rollback(struct db *db)
 		db->my = NULL;
 		db->is_broken = 0;
 		db->is_in_tx = 0;
+		/* db.hosts: the next connection tries another node first. */
+		if (node_count(db->cfg->db_hosts) > 1)
+			db->node = (db->node + 1) % node_count(db->cfg->db_hosts);
 		return DB_OK;
 	}
 	rc = simple(db, "ROLLBACK", 0);

@@ -160,6 +160,16 @@ store_patient_lock(struct db *db, struct arena *a, const char *id, int *found)
 	return rc;
 }
 
+static const char SQL_FENCE[] =
+    "INSERT INTO booking_fences (user_id, version) VALUES (?, 1)"
+    " ON DUPLICATE KEY UPDATE version = version + 1";
+
+int
+store_booking_fence(struct db *db, const char *user_id)
+{
+	return db_exec(db, SQL_FENCE, DB_ARGS(DB_TEXT(user_id)), NULL);
+}
+
 /*
  * Overlap: start_at < end AND end_at > start. The lower bound on
  * start_at (no visit is longer than APPT_DUR_MAX) keeps the index range
