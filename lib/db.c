@@ -39,6 +39,7 @@ struct db {
 	enum db_role		 role;
 	int			 is_in_tx;
 	int			 is_broken;	/* the connection died inside the transaction */
+	int			 is_aborted;	/* the server rolled the transaction back */
 	unsigned int		 err;
 	char			 errmsg[256];
 	unsigned long long	 insert_id;
@@ -103,6 +104,28 @@ refuse_broken(struct db *db)
 {
 	set_err(db, CR_SERVER_LOST, "the transaction was lost; roll back first");
 	return DB_GONE;
+}
+
+/*
+ * A deadlock victim (and, on Galera, a transaction aborted by a
+ * replicated one: a "brute force" abort, reported at its next statement)
+ * has been rolled back whole by the server. Were the caller to carry on,
+ * its next statements would run in autocommit, each committed on its own:
+ * until db_rollback, every statement and db_commit answer DB_DEADLOCK
+ * without reaching the server, so the transaction can only be run again.
+ */
+static void
+note_aborted(struct db *db)
+{
+	if (db->err == ER_LOCK_DEADLOCK && db->is_in_tx && !db->is_aborted)
+		db->is_aborted = 1;
+}
+
+static int
+refuse_aborted(struct db *db)
+{
+	set_err(db, ER_LOCK_DEADLOCK, "the transaction was rolled back (deadlock); run it again");
+	return DB_DEADLOCK;
 }
 
 static int
@@ -455,6 +478,8 @@ run(struct db *db, const char *sql, const struct db_param *p, size_t n,
 
 	if (db->is_broken)
 		return refuse_broken(db);
+	if (db->is_aborted)
+		return refuse_aborted(db);
 	db->err = 0;
 	db->is_lock_expected = 0;
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -490,6 +515,7 @@ fail:
 	else if (db->err != ER_DUP_ENTRY && db->err != ER_DUP_ENTRY_WITH_KEY_NAME)
 		log_errx("db: statement failed: %u %s", db->err, db->errmsg);
 	note_gone(db);
+	note_aborted(db);
 	return classify(db);
 }
 
@@ -561,6 +587,10 @@ db_commit(struct db *db)
 		db_rollback(db);
 		return refuse_broken(db);
 	}
+	if (db->is_aborted) {
+		db_rollback(db);
+		return refuse_aborted(db);
+	}
 	/* The hook stays set until a COMMIT with it succeeds (see db.h). */
 	if (db->hook != NULL && db->is_in_tx &&
 	    (rc = db->hook(db, db->hook_arg)) != DB_OK) {
@@ -590,12 +620,14 @@ db_rollback(struct db *db)
 			mysql_close(db->my);
 		db->my = NULL;
 		db->is_broken = 0;
+		db->is_aborted = 0;
 		db->is_in_tx = 0;
 		/* db.hosts: the next connection tries another node first. */
 		if (node_count(db->cfg->db_hosts) > 1)
 			db->node = (db->node + 1) % node_count(db->cfg->db_hosts);
 		return DB_OK;
 	}
+	db->is_aborted = 0;
 	rc = simple(db, "ROLLBACK", 0);
 	db->is_in_tx = 0;
 	return rc;
@@ -722,6 +754,7 @@ fetch_rows(struct db *db, MYSQL_STMT *st, int (*fn)(void *, const struct db_row 
 			set_err(db, mysql_stmt_errno(st), mysql_stmt_error(st));
 			log_errx("db: fetch failed: %u %s", db->err, db->errmsg);
 			note_gone(db);
+			note_aborted(db);
 			goto out;
 		}
 		if (complete_row(db, st, cols, b, ncols) == -1)

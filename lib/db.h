@@ -27,7 +27,10 @@ enum db_rc {
 	DB_OK = 0,
 	DB_ERROR = -1,		/* anything else; logged */
 	DB_DUPLICATE = -2,	/* unique key violation */
-	DB_DEADLOCK = -3,	/* deadlock or lock wait timeout: retry the transaction */
+	DB_DEADLOCK = -3,	/* deadlock or lock wait timeout: retry the transaction;
+				 * after a deadlock (the server rolled the whole
+				 * transaction back) every later statement and
+				 * db_commit answer DB_DEADLOCK until db_rollback */
 	DB_GONE = -4,		/* connection lost inside a transaction: roll back */
 };
 

@@ -191,14 +191,18 @@ clu_copy_names() {
 }
 
 clu_workers_start() {
-	local w n name bin
+	local w n name bin pid
 	local -a started=()
 	for w in "${WORKERS[@]}"; do
 		bin=$B/cgi-bin/$w/concierge-$w
 		[[ -x $bin ]] || die "worker binary ${bin#"$ROOT"/} is missing (not built?)"
 		for n in "${CLU_NODES[@]}"; do
 			name=$w-n$n
-			stack_pid "$name" >/dev/null && continue
+			if pid=$(stack_pid "$name"); then
+				[[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$bin" ]] && continue
+				say "restarting $name (binary rebuilt)"
+				stop_names "$name"
+			fi
 			rm -f "$RUN/$name.sock"
 			start_bg "$name" "$LOGD/$name.log" "$bin" --config "$CLU/node-$n.conf" \
 				--listen "unix:$RUN/$name.sock" --children "$CLU_CHILDREN" \
