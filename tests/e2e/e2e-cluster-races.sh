@@ -73,7 +73,7 @@ if want booking; then
 			-H "Authorization: Bearer $(<"$T_TMP/bktok.$i")" -H 'Content-Type: application/json'
 			--data-binary "@$T_TMP/bkbody.$i" "$(node_url "$i")/api/v1/appointments")
 	done
-	curl --parallel --parallel-immediate --parallel-max "$N" "${args[@]}" >"$T_TMP/bk.all"
+	curl -s --parallel --parallel-immediate --parallel-max "$N" "${args[@]}" >"$T_TMP/bk.all"
 	got=$(sort "$T_TMP/bk.all" | uniq -c | awk '{ printf "%s%s:%s", sep, $2, $1; sep = " " }')
 	diag "bookings over 3 nodes: $got; certification failures and brute-force aborts: $(($(cert_failures) - cf0))"
 	is "$(count_of 201 "$got")" 1 "$N overlapping bookings over 3 nodes: exactly one 201 ($got)"
