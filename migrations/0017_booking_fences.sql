@@ -6,14 +6,14 @@
 -- row locks are local to a node and are not part of the write set, so two
 -- bookings of one slot on two nodes both pass their overlap check, insert
 -- different rows and both certify. Every booking and reschedule therefore
--- also writes the fence rows of its provider and its patient, inside the
--- same transaction: two competing write sets now touch a common row, the
--- one certified second is aborted (ER_LOCK_DEADLOCK at COMMIT), and the
--- retry sees the winner's row and answers 409.
-CREATE TABLE booking_fences (
-	user_id		CHAR(26) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-	version		BIGINT UNSIGNED NOT NULL,
-	PRIMARY KEY (user_id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
-GRANT SELECT, INSERT, UPDATE ON booking_fences TO concierge_worker;
+-- also bumps booking_version of the two profile rows it locked, in the
+-- same transaction: two competing write sets now update a common row, the
+-- one certified second is aborted (ER_LOCK_DEADLOCK, at COMMIT or at its
+-- next statement), and the retry sees the winner's row and answers 409.
+-- (A separate fence table written by INSERT ... ON DUPLICATE KEY UPDATE
+-- was tried first: under load it let a double booking through; updates of
+-- a row that always exists conflict every time.)
+ALTER TABLE provider_profiles
+	ADD COLUMN booking_version BIGINT UNSIGNED NOT NULL DEFAULT 0;
+ALTER TABLE patient_profiles
+	ADD COLUMN booking_version BIGINT UNSIGNED NOT NULL DEFAULT 0;

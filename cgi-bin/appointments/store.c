@@ -160,14 +160,18 @@ store_patient_lock(struct db *db, struct arena *a, const char *id, int *found)
 	return rc;
 }
 
-static const char SQL_FENCE[] =
-    "INSERT INTO booking_fences (user_id, version) VALUES (?, 1)"
-    " ON DUPLICATE KEY UPDATE version = version + 1";
+static const char SQL_FENCE_PROVIDER[] =
+    "UPDATE provider_profiles SET booking_version = booking_version + 1"
+    " WHERE user_id = ?";
+static const char SQL_FENCE_PATIENT[] =
+    "UPDATE patient_profiles SET booking_version = booking_version + 1"
+    " WHERE user_id = ?";
 
 int
-store_booking_fence(struct db *db, const char *user_id)
+store_booking_fence(struct db *db, int is_patient, const char *user_id)
 {
-	return db_exec(db, SQL_FENCE, DB_ARGS(DB_TEXT(user_id)), NULL);
+	return db_exec(db, is_patient ? SQL_FENCE_PATIENT : SQL_FENCE_PROVIDER,
+	    DB_ARGS(DB_TEXT(user_id)), NULL);
 }
 
 /*
