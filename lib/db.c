@@ -246,9 +246,10 @@ connect_now(struct db *db)
 			continue;
 		}
 		if (connect_one(db, sock ? NULL : host, port, sock) == 0) {
-			if (k > 0)
-				log_warnx("db: connected to db.hosts entry %zu",
-				    i + 1);
+			/* Not on the preferred node: say so (failover). */
+			if (i != 0)
+				log_warnx("db: connected to db.hosts entry %zu "
+				    "of %zu", i + 1, n);
 			db->node = i;
 			return 0;
 		}
