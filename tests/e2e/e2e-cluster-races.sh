@@ -10,6 +10,8 @@
 #   totp       one TOTP code, N logins: one session
 #   reset      one password-reset token, N resets: one 204
 #   throttle   N wrong passwords: exactly login.lock_threshold tried
+#   admit      six patients wait, N "admit next" of their provider: one 201,
+#              one running video session, one entry admitted
 # Each result is checked on every node. Needs `scripts/dev cluster up`
 # (scripts/dev cluster test runs it; e2e-cluster-short.sh runs a part).
 # CLUSTER_SECTIONS (default: all of them) picks sections.
@@ -18,9 +20,10 @@
 . "$(dirname -- "$0")/cluster-lib.sh"
 . "$(dirname -- "$0")/appointments-lib.sh"
 . "$(dirname -- "$0")/mfa-lib.sh"
+. "$(dirname -- "$0")/waitingroom-lib.sh"
 
 N=${E2E_BURST:-30}
-SECTIONS=" ${CLUSTER_SECTIONS:-booking idempotency totp reset throttle} "
+SECTIONS=" ${CLUSTER_SECTIONS:-booking idempotency totp reset throttle admit} "
 PW='quartz-meadow-lantern-42'
 THRESHOLD=$(conf_get login.lock_threshold)
 THRESHOLD=${THRESHOLD:-10}
@@ -155,6 +158,31 @@ if want throttle; then
 		"the account is locked, on every node"
 	is "$(on_nodes "SELECT COUNT(*) FROM audit_log WHERE actor_id = '$U_ID' AND action = 'login'
 		AND outcome = 'failure'")" "$THRESHOLD|$THRESHOLD|$THRESHOLD" "each tried failure audited once, on every node"
+fi
+
+if want admit; then
+	read -r WPROV WTOK <<<"$(mkuser provider)"
+	wappts=()
+	for ((i = 0; i < 6; i++)); do
+		read -r p ptok <<<"$(mkuser patient)"
+		a=$(mkappt "$WPROV" "$p" $((300 + i * 60)) 20)
+		barrier
+		checkin "$ptok" "$a"
+		[[ $STATUS == 201 ]] || bail "check-in $i: $STATUS $BODY"
+		wappts+=("'$a'")
+	done
+	WIN_APPTS=$(IFS=,; echo "${wappts[*]}")
+	barrier
+	got=$(cburst "$N" /api/v1/waiting-room/admit '{}' "$WTOK")
+	no_5xx "$got" "$N admits over 3 nodes"
+	is "$(count_of 201 "$got")" 1 "$N \"admit next\" over 3 nodes: exactly one 201 ($got)"
+	is "$(count_of 409 "$got")" $((N - 1)) "every other one 409"
+	is "$(on_nodes "SELECT COUNT(*) FROM video_sessions WHERE provider_id='$WPROV' AND status='running'")" "1|1|1" \
+		"the provider runs one session, on every node"
+	is "$(on_nodes "SELECT COUNT(*) FROM waiting_room_entries WHERE provider_id='$WPROV' AND status='admitted'")" "1|1|1" \
+		"one entry admitted, on every node"
+	is "$(on_nodes "SELECT COUNT(*) FROM appointments WHERE id IN ($WIN_APPTS) AND status='in_session'")" "1|1|1" \
+		"one appointment in session, on every node"
 fi
 
 done_testing
