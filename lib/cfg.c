@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/cfg.h"
+#include "lib/cors.h"
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "lib/time.h"
@@ -63,6 +64,8 @@ static const struct cfg_key keys[] = {
 	L("audit.gap_timeout_seconds", audit_gap_timeout_seconds, 120, 0, 86400),
 	S("mfa.issuer", mfa_issuer, "Concierge"),
 	S("dev.clock_offset_file", dev_clock_offset_file, NULL),
+	/* robust: dev-only fault injection (lib/db.c, fault_commit_lost). */
+	S("dev.fault_dir", dev_fault_dir, NULL),
 	L("appointments.min_notice_minutes", appt_min_notice_minutes, 60, 0, 100000),
 	L("appointments.cancel_window_hours", appt_cancel_window_hours, 24, 0, 720),
 	/* notify: concierge-notify */
@@ -126,6 +129,9 @@ static const struct cfg_key keys[] = {
 	/* clinical records */
 	L("records.value_max_chars", records_value_max_chars, 2000, 1, 100000),
 	L("records.text_max_chars", records_text_max_chars, 20000, 1, 200000),
+	/* browser clients (CORS) */
+	S("cors.allowed_origins", cors_allowed_origins, NULL),
+	L("cors.max_age_seconds", cors_max_age_seconds, 600, 0, 86400),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -206,6 +212,21 @@ video_check(const struct cfg *c, const char *path)
 	return 0;
 }
 
+/* Every cors.allowed_origins entry is an exact origin. 0 or -1. */
+static int
+cors_check(const struct cfg *c, const char *path)
+{
+	const char	*bad;
+	size_t		 n;
+
+	if (cors_list_check(c->cors_allowed_origins, &bad, &n) == 0)
+		return 0;
+	log_errx("config: '%s': cors.allowed_origins: '%.*s' is not an origin"
+	    " (scheme://host[:port] in lowercase, no path, no wildcard)",
+	    path, (int)(n > 200 ? 200 : n), bad);
+	return -1;
+}
+
 int
 cfg_load(struct cfg *c, const char *path)
 {
@@ -261,7 +282,12 @@ cfg_load(struct cfg *c, const char *path)
 			goto out;
 		}
 	}
-	if (video_check(c, path) == -1)
+	if (c->dev_fault_dir != NULL && !c->is_dev) {
+		log_errx("config: '%s': dev.fault_dir is only allowed with "
+		    "mode = dev", path);
+		goto out;
+	}
+	if (video_check(c, path) == -1 || cors_check(c, path) == -1)
 		goto out;
 	rc = 0;
 out:

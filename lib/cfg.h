@@ -47,6 +47,7 @@ struct cfg {
 	char	*mfa_issuer;
 
 	char	*dev_clock_offset_file;	/* dev only: seconds added to utc_now */
+	char	*dev_fault_dir;		/* dev only: fault triggers (lib/db.c) */
 
 	long	 appt_min_notice_minutes;
 	long	 appt_cancel_window_hours;
@@ -111,6 +112,9 @@ struct cfg {
 	/* clinical records (records worker) */
 	long	 records_value_max_chars;	/* a lab result's result_value */
 	long	 records_text_max_chars;	/* notes, plan details */
+	/* browser clients (lib/cors.h, docs/CORS.md) */
+	char	*cors_allowed_origins;	/* "https://a.example, ..."; NULL: no CORS */
+	long	 cors_max_age_seconds;	/* how long a browser keeps a preflight */
 };
 
 /* Defaults for every key. */

@@ -228,6 +228,33 @@ crypto_b64url_decode(const char *s, size_t n, unsigned char *out)
 	return (long)o;
 }
 
+/*
+ * One AES-256-GCM context per direction, made once per process and
+ * re-keyed for every value: making a context and looking the cipher up
+ * in the provider store each time cost more than the sealing itself.
+ * Workers are single-threaded; a context holds no more than the key
+ * ring already does.
+ */
+static EVP_CIPHER_CTX *
+gcm_ctx(int enc)
+{
+	static EVP_CIPHER_CTX	*ctx[2];
+	static EVP_CIPHER	*gcm;
+
+	if (ctx[enc] != NULL)
+		return ctx[enc];
+	if (gcm == NULL &&
+	    (gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL)) == NULL)
+		return NULL;
+	if ((ctx[enc] = EVP_CIPHER_CTX_new()) == NULL)
+		return NULL;
+	if (EVP_CipherInit_ex(ctx[enc], gcm, NULL, NULL, NULL, enc) != 1) {
+		EVP_CIPHER_CTX_free(ctx[enc]);
+		ctx[enc] = NULL;
+	}
+	return ctx[enc];
+}
+
 int
 crypto_seal(const unsigned char key[CRYPTO_AEAD_KEY_LEN], const void *aad,
     size_t aadlen, const void *in, size_t n, unsigned char *out)
@@ -237,9 +264,8 @@ crypto_seal(const unsigned char key[CRYPTO_AEAD_KEY_LEN], const void *aad,
 
 	if (n > 1 << 20 || crypto_random(out, 12) == -1)
 		return -1;
-	if ((c = EVP_CIPHER_CTX_new()) == NULL)
-		return -1;
-	if (EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, out) != 1)
+	if ((c = gcm_ctx(1)) == NULL ||
+	    EVP_EncryptInit_ex(c, NULL, NULL, key, out) != 1)
 		goto out;
 	if (aad != NULL && aadlen > 0 &&
 	    EVP_EncryptUpdate(c, NULL, &len, aad, (int)aadlen) != 1)
@@ -252,7 +278,6 @@ crypto_seal(const unsigned char key[CRYPTO_AEAD_KEY_LEN], const void *aad,
 		goto out;
 	rc = 0;
 out:
-	EVP_CIPHER_CTX_free(c);
 	return rc;
 }
 
@@ -269,9 +294,8 @@ crypto_open(const unsigned char key[CRYPTO_AEAD_KEY_LEN], const void *aad,
 		return -1;
 	ctlen = n - CRYPTO_AEAD_OVERHEAD;
 	memcpy(tag, in + 12 + ctlen, 16);
-	if ((c = EVP_CIPHER_CTX_new()) == NULL)
-		return -1;
-	if (EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, in) != 1)
+	if ((c = gcm_ctx(0)) == NULL ||
+	    EVP_DecryptInit_ex(c, NULL, NULL, key, in) != 1)
 		goto out;
 	if (aad != NULL && aadlen > 0 &&
 	    EVP_DecryptUpdate(c, NULL, &len, aad, (int)aadlen) != 1)
@@ -284,7 +308,6 @@ crypto_open(const unsigned char key[CRYPTO_AEAD_KEY_LEN], const void *aad,
 		goto out;
 	rc = 0;
 out:
-	EVP_CIPHER_CTX_free(c);
 	if (rc == -1)
 		OPENSSL_cleanse(out, ctlen);
 	return rc;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -49,6 +50,7 @@ struct db {
 	void			*hook_arg;
 	int			 is_lock_expected;	/* next failure: no log */
 	size_t			 node;		/* db.hosts: the entry in use */
+	int			 is_commit_unknown;	/* COMMIT sent, its reply lost */
 };
 
 /* db.hosts: at most this many nodes, each entry at most DB_NODE_MAX bytes. */
@@ -482,6 +484,7 @@ run(struct db *db, const char *sql, const struct db_param *p, size_t n,
 	if (db->is_aborted)
 		return refuse_aborted(db);
 	db->err = 0;
+	db->is_commit_unknown = 0;
 	db->is_lock_expected = 0;
 	for (attempt = 0; attempt < 2; attempt++) {
 		if ((st = prepare(db, sql)) == NULL) {
@@ -545,6 +548,7 @@ static int
 simple(struct db *db, const char *text, int may_reconnect)
 {
 	db->err = 0;
+	db->is_commit_unknown = 0;
 	if (db->my == NULL && (!may_reconnect || connect_now(db) == -1))
 		return DB_ERROR;
 	if (mysql_real_query(db->my, text, strlen(text)) == 0)
@@ -579,6 +583,32 @@ db_set_commit_hook(struct db *db, int (*fn)(struct db *, void *), void *arg)
 	db->hook_arg = arg;
 }
 
+/*
+ * Dev-only fault (docs/OPERATIONS.md, "Timeouts and limits"): when
+ * <dev.fault_dir>/commit-lost.<program> exists, the first COMMIT to
+ * remove it succeeds on the server, then its connection is closed and
+ * the reply treated as lost, as if the network had dropped it.
+ */
+static int
+fault_commit_lost(struct db *db)
+{
+	char	 path[512];
+	int	 n;
+
+	if (!db->cfg->is_dev || db->cfg->dev_fault_dir == NULL)
+		return 0;
+	n = snprintf(path, sizeof(path), "%s/commit-lost.%s",
+	    db->cfg->dev_fault_dir, program_invocation_short_name);
+	if (n < 0 || (size_t)n >= sizeof(path) || unlink(path) == -1)
+		return 0;
+	log_warnx("db: dev fault: the COMMIT's reply is dropped");
+	cache_clear(db);
+	mysql_close(db->my);
+	db->my = NULL;
+	set_err(db, CR_SERVER_LOST, "dev fault: connection lost after COMMIT");
+	return 1;
+}
+
 int
 db_commit(struct db *db)
 {
@@ -599,12 +629,40 @@ db_commit(struct db *db)
 		return rc;
 	}
 	rc = simple(db, "COMMIT", 0);
-	if (rc != DB_OK && is_gone(db->err))
+	if (rc == DB_OK && fault_commit_lost(db))
 		rc = DB_GONE;
+	else if (rc != DB_OK && is_gone(db->err))
+		rc = DB_GONE;
+	/* Sent, then the connection went: the server may have committed. */
+	if (rc == DB_GONE)
+		db->is_commit_unknown = 1;
 	if (rc == DB_OK)
 		db->hook = NULL;
 	db->is_in_tx = 0;
 	return rc;
+}
+
+int
+db_commit_unknown(const struct db *db)
+{
+	return db != NULL && db->is_commit_unknown;
+}
+
+int
+db_is_unavailable(const struct db *db)
+{
+	if (db == NULL)
+		return 1;
+	switch (db->err) {
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_SERVER_HANDSHAKE_ERR:
+	case ER_SERVER_SHUTDOWN:
+	case ER_CON_COUNT_ERROR:
+		return 1;
+	default:
+		return is_gone(db->err);
+	}
 }
 
 int
@@ -726,7 +784,6 @@ static int
 fetch_rows(struct db *db, MYSQL_STMT *st, int (*fn)(void *, const struct db_row *),
     void *arg)
 {
-	MYSQL_RES	*meta;
 	struct db_col	*cols = NULL;
 	MYSQL_BIND	*b = NULL;
 	struct db_row	 row;
@@ -734,10 +791,9 @@ fetch_rows(struct db *db, MYSQL_STMT *st, int (*fn)(void *, const struct db_row 
 	size_t		*len = NULL, ncols, i;
 	int		 f, rc = DB_ERROR;
 
-	if ((meta = mysql_stmt_result_metadata(st)) == NULL)
+	/* The column count, without building the metadata result each time. */
+	if ((ncols = mysql_stmt_field_count(st)) == 0)
 		return DB_OK;
-	ncols = mysql_num_fields(meta);
-	mysql_free_result(meta);
 	cols = xcalloc(ncols, sizeof(*cols));
 	b = xcalloc(ncols, sizeof(*b));
 	v = xcalloc(ncols, sizeof(*v));

@@ -119,6 +119,18 @@ int	db_rollback(struct db *);
 /* 1 while a transaction is open. */
 int	db_in_tx(const struct db *);
 /*
+ * 1 if the last statement was a COMMIT sent whose reply was lost with the
+ * connection (db_commit answered DB_GONE): the server may have committed
+ * or not. Cleared by the next statement.
+ */
+int	db_commit_unknown(const struct db *);
+/*
+ * 1 if the last failure was the server being unreachable or the
+ * connection lost (refused, gone, killed, shutting down); NULL counts as
+ * unreachable (never connected).
+ */
+int	db_is_unavailable(const struct db *);
+/*
  * Run fn(db, arg) inside db_commit, just before COMMIT, in the same
  * transaction; a failing fn (non-zero) rolls the transaction back and
  * db_commit returns its code. It stays set until a COMMIT it ran before

@@ -328,6 +328,9 @@ http_resp_send_head(struct http_resp *resp, const struct http_req *r,
 	if (resp->headers.len > 0 &&
 	    buf_add(&h, resp->headers.data, resp->headers.len) == -1)
 		goto out;
+	if (resp->runtime_headers != NULL &&
+	    buf_adds(&h, resp->runtime_headers) == -1)
+		goto out;
 	if (buf_adds(&h, "\r\n") == -1)
 		goto out;
 	rc = io->write(io->ctx, h.data, h.len);

@@ -68,6 +68,9 @@ struct http_resp {
 	int		 status;
 	const char	*content_type;
 	struct buf	 headers;	/* extra "Name: value\r\n" lines */
+	/* Lines the runtime adds to every reply of this request (CORS):
+	 * http_resp_init keeps them; the caller owns the string. */
+	const char	*runtime_headers;
 	struct buf	 body;
 	int		 is_streaming;	/* headers already sent */
 };

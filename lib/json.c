@@ -8,6 +8,7 @@
 
 #include <json.h>
 
+#include "lib/db.h"
 #include "lib/id.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -433,6 +434,14 @@ void
 problem_unavailable(struct ctx *c)
 {
 	c->nerrs = 0;
+	if (c->db != NULL && db_commit_unknown(c->db)) {
+		/* No Retry-After: a plain retry may do it twice. */
+		problem(c, 503, "outcome_unknown", "the connection to the "
+		    "database was lost while committing: the change may or may "
+		    "not have been made; retry with the same Idempotency-Key, "
+		    "or read the resource to check");
+		return;
+	}
 	problem(c, 503, "unavailable", "try again shortly");
 	(void)http_resp_header(c->resp, "Retry-After", "1");
 }

@@ -79,7 +79,12 @@ void	json_reply_empty(struct ctx *, int status);
 void	problem(struct ctx *, int status, const char *code, const char *detail);
 /* 422 with the recorded ctx_error list. */
 void	problem_validation(struct ctx *);
-/* 503: the database failed or is gone; the client may retry. */
+/*
+ * 503: the database failed or is gone; the client may retry (Retry-After
+ * 1). After a COMMIT whose reply was lost (db_commit_unknown) it is 503
+ * outcome_unknown instead, without Retry-After: retry only with the same
+ * Idempotency-Key, or check the resource.
+ */
 void	problem_unavailable(struct ctx *);
 
 /* Builders: NULL strings become JSON null. */

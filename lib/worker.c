@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -17,6 +18,7 @@
 #include <fcgiapp.h>
 
 #include "lib/cfg.h"
+#include "lib/cors.h"
 #include "lib/db.h"
 #include "lib/events.h"
 #include "lib/json.h"
@@ -53,6 +55,8 @@ struct state {
 };
 
 static volatile sig_atomic_t	 child_stop;
+/* A prefork child: its parent's pid (0 when no supervisor runs us). */
+static pid_t			 supervisor;
 
 /* ---- request dispatch ---- */
 
@@ -132,7 +136,10 @@ dispatch(struct state *st, struct ctx *c)
 {
 	const struct route	*r;
 	char			 allow[128], hpath[64];
+	int			 is_down;
 
+	if (cors_apply(c) == 1)
+		return;
 	snprintf(hpath, sizeof(hpath), "/healthz/%s", st->def->name);
 	if (strcmp(c->req->path, hpath) == 0 &&
 	    (c->req->method == HTTP_GET || c->req->method == HTTP_HEAD)) {
@@ -168,10 +175,15 @@ dispatch(struct state *st, struct ctx *c)
 	if (read_body(c, r) == -1)
 		return;
 	if (r->fn(c) == -1 || (c->resp->status == 0 && !c->resp->is_streaming)) {
+		/* A handler that gave up on a database it lost: 503, never 500. */
+		is_down = db_is_unavailable(c->db) || db_commit_unknown(c->db);
 		if (db_in_tx(c->db))
 			db_rollback(c->db);
 		c->nerrs = 0;
-		problem(c, 500, "internal", "the request could not be completed");
+		if (is_down)
+			problem_unavailable(c);
+		else
+			problem(c, 500, "internal", "the request could not be completed");
 	}
 }
 
@@ -203,6 +215,7 @@ handle(struct state *st, const struct http_io *io)
 	log_set_request(req.request_id);
 	http_resp_init(&st->resp, RESP_MAX);
 	st->resp.status = 0;
+	st->resp.runtime_headers = NULL;
 	memset(&c, 0, sizeof(c));
 	c.arena = &st->arena;
 	c.cfg = &st->cfg;
@@ -313,6 +326,25 @@ wait_for_connection(int fd, const sigset_t *waitmask)
 	return 0;
 }
 
+/*
+ * A prefork child whose parent died (kill -9) is adopted by init: nobody
+ * restarts or stops it, and it would go on serving a socket the next
+ * parent replaces. PR_SET_PDEATHSIG (set in spawn) sends SIGTERM, handled
+ * like any stop; this check covers a parent that died before it was set
+ * and is made again between requests.
+ */
+static int
+is_orphan(void)
+{
+	if (supervisor == 0 || getppid() == supervisor)
+		return 0;
+	if (!child_stop)
+		log_warnx("the supervisor (pid %ld) is gone: exiting",
+		    (long)supervisor);
+	child_stop = 1;
+	return 1;
+}
+
 /* Serve FastCGI requests on fd until stopped or recycled. */
 static int
 serve(struct state *st, int fd, long max_requests)
@@ -351,10 +383,10 @@ serve(struct state *st, int fd, long max_requests)
 	if (FCGX_InitRequest(&req, fd, 0) != 0)
 		return 1;
 	(void)ensure_db(st);
-	while (!child_stop) {
+	while (!child_stop && !is_orphan()) {
 		if (wait_for_connection(fd, &waitmask) == -1)
 			break;
-		if (child_stop)
+		if (child_stop || is_orphan())
 			break;
 		if ((rc = FCGX_Accept_r(&req)) < 0) {
 			/* Another child took it, or it went away: wait again. */
@@ -388,7 +420,7 @@ run_cgi(struct state *st)
 static pid_t
 spawn(struct state *st, int fd, long max_requests, const sigset_t *oldmask)
 {
-	pid_t	 pid;
+	pid_t	 pid, parent = getpid();
 	int	 rc;
 
 	if ((pid = fork()) == -1) {
@@ -397,6 +429,10 @@ spawn(struct state *st, int fd, long max_requests, const sigset_t *oldmask)
 	}
 	if (pid > 0)
 		return pid;
+	/* The parent's death stops us (see is_orphan). */
+	supervisor = parent;
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
+		log_warnx("prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	sigprocmask(SIG_SETMASK, oldmask, NULL);

@@ -4,7 +4,7 @@
  * audit.verify_key_file (this worker never holds the signing key), and
  * report {"sealed_through","ok","first_bad_id","problem",...}. The check
  * is audited. It reads every sealed row, so it takes about as long as
- * the CLI's `concierge-audit verify` (README, "Audit trail").
+ * the CLI's `concierge-audit verify` (docs/AUDIT.md, "The audit trail").
  */
 #include "config.h"
 

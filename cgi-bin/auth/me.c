@@ -95,8 +95,10 @@ auth_me_get(struct ctx *c)
 {
 	struct json_object	*o;
 
-	if (me_view(c, &o) != DB_OK)
-		return -1;
+	if (me_view(c, &o) != DB_OK) {
+		problem_unavailable(c);
+		return 0;
+	}
 	json_reply(c, 200, o);
 	return 0;
 }

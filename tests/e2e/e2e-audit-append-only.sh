@@ -16,7 +16,7 @@ as_account() {
 as_app() { as_account "$(conf_get db.user)" "$(conf_get db.password)" "$1"; }
 as_root() { sql "$1" 2>&1; }
 
-# A sealer account of our own, like a deployment's (README, "Audit trail").
+# A sealer account of our own, like a deployment's (docs/AUDIT.md, "The audit trail").
 SEAL_USER=concierge_seal_e2e1
 SEAL_PW=$(od -An -vtx1 -N12 /dev/urandom | tr -d ' \n')
 sql "CREATE USER IF NOT EXISTS '$SEAL_USER'@'localhost' IDENTIFIED BY '$SEAL_PW';

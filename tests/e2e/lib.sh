@@ -10,6 +10,8 @@
 #   CONCIERGE_BUILD_DIR       optional: the build whose binaries are tested;
 #                             default: the directory the test starts in (make
 #                             check runs tests from the build directory)
+#   CONCIERGE_RECORD_DIR      optional: record every api/api_raw exchange there
+#                             (tests/contract/responses.contract validates them)
 #
 # TAP: plan N | done_testing, ok STATUS NAME, is GOT WANT NAME, isnt, like
 # GOT ERE NAME, unlike, diag, bail. HTTP through nginx: api, api_raw (set
@@ -38,6 +40,7 @@ T_PLANNED=
 T_BUILD_START=$PWD
 T_LIB_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 T_CLEANUPS=()
+T_REC_NAME=$(basename -- "$0" .sh)
 
 # ---------------------------------------------------------------------------
 # TAP
@@ -312,18 +315,31 @@ sql_str() {
 # ---------------------------------------------------------------------------
 # HTTP
 
-# api_raw METHOD PATH [curl args...]: STATUS (000 if no reply), BODY, HEADERS.
+# api_raw METHOD PATH [curl args...]: STATUS (000 if no reply), BODY, HEADERS,
+# RESP_BODY_FILE (the file holding the body, for binary comparisons).
+# With CONCIERGE_RECORD_DIR set (scripts/dev test, normal pass), curl writes
+# the response straight into that folder, next to a PREFIX.req line
+# "METHOD PATH": tests/contract/responses.contract validates every recording
+# against docs/openapi.yaml once the e2e tests are done. No extra process
+# per request.
 api_raw() {
-	local method=$1 path=$2
+	local method=$1 path=$2 h=$T_TMP/resp.h b=$T_TMP/resp.b
 	shift 2
-	rm -f "$T_TMP/resp.h" "$T_TMP/resp.b"
-	STATUS=$(curl -sS -X "$method" -D "$T_TMP/resp.h" -o "$T_TMP/resp.b" \
+	if [[ -n ${CONCIERGE_RECORD_DIR:-} ]]; then
+		T_REC_N=$((${T_REC_N:-0} + 1))
+		h=$CONCIERGE_RECORD_DIR/${T_REC_NAME}.$BASHPID.$T_REC_N.$SRANDOM
+		printf '%s %s\n' "$method" "$path" >"$h.req"
+		b=$h.b h=$h.h
+	fi
+	rm -f "$h" "$b"
+	STATUS=$(curl -sS -X "$method" -D "$h" -o "$b" \
 		-w '%{http_code}' --max-time 30 -H 'Expect:' "$@" "$BASE$path" 2>"$T_TMP/curl.err")
 	[[ -n $STATUS ]] || STATUS=000
 	BODY=
 	HEADERS=
-	[[ -f $T_TMP/resp.b ]] && BODY=$(<"$T_TMP/resp.b")
-	[[ -f $T_TMP/resp.h ]] && HEADERS=$(tr -d '\r' <"$T_TMP/resp.h")
+	RESP_BODY_FILE=$b
+	[[ -f $b ]] && BODY=$(<"$b")
+	[[ -f $h ]] && HEADERS=$(tr -d '\r' <"$h")
 	if [[ $STATUS == 000 ]]; then
 		diag "curl $method $path: $(cat "$T_TMP/curl.err")"
 	fi

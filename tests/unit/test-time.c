@@ -171,6 +171,12 @@ t_utc_format(void **state)
 	assert_string_equal(utc_format(253402300799LL * UTC_SEC + 999999, buf,
 	    sizeof(buf), 1), "9999-12-31T23:59:59.999999Z");
 	assert_ptr_equal(utc_format(T0, buf, sizeof(buf), 0), buf);
+	/* Outside the hand-written path: year 10000, a short buffer. */
+	assert_string_equal(utc_format(253402300800LL * UTC_SEC, buf,
+	    sizeof(buf), 0), "10000-01-01T00:00:00Z");
+	assert_string_equal(utc_format(T0, buf, 11, 1), "2026-11-22");
+	assert_string_equal(utc_format(T0, buf, 21, 0), "2026-11-22T14:30:00Z");
+	assert_string_equal(utc_format(T0, buf, 20, 0), "2026-11-22T14:30:00");
 }
 
 static void
