@@ -36,6 +36,9 @@ static const struct cfg_key keys[] = {
 	S("db.socket", db_socket, NULL),
 	S("db.host", db_host, "127.0.0.1"),
 	L("db.port", db_port, 3306, 1, 65535),
+	/* Cluster: comma-separated nodes, "host:port" or "/unix/socket"; the
+	 * first that answers is used, the next on a lost connection. */
+	S("db.hosts", db_hosts, NULL),
 	S("db.name", db_name, "concierge"),
 	S("db.user", db_user, "concierge_app"),
 	SECRET("db.password", db_password),

@@ -16,6 +16,7 @@ struct cfg {
 	char	*db_socket;		/* unix socket, or NULL for TCP */
 	char	*db_host;
 	long	 db_port;
+	char	*db_hosts;		/* node list (cluster), or NULL: socket/host */
 	char	*db_name;
 	char	*db_user;
 	char	*db_password;		/* secret */

@@ -40,6 +40,7 @@ struct db {
 	enum db_role		 role;
 	int			 is_in_tx;
 	int			 is_broken;	/* the connection died inside the transaction */
+	int			 is_aborted;	/* the server rolled the transaction back */
 	unsigned int		 err;
 	char			 errmsg[256];
 	unsigned long long	 insert_id;
@@ -48,8 +49,13 @@ struct db {
 	int			 (*hook)(struct db *, void *);
 	void			*hook_arg;
 	int			 is_lock_expected;	/* next failure: no log */
+	size_t			 node;		/* db.hosts: the entry in use */
 	int			 is_commit_unknown;	/* COMMIT sent, its reply lost */
 };
+
+/* db.hosts: at most this many nodes, each entry at most DB_NODE_MAX bytes. */
+#define DB_NODES_MAX	16
+#define DB_NODE_MAX	256
 
 /* Per-column fetch state. */
 struct db_col {
@@ -64,8 +70,12 @@ struct db_col {
 static int
 is_gone(unsigned int e)
 {
+	/* 1047 (ER_UNKNOWN_COM_ERROR): a Galera node that is not part of
+	 * the primary component refuses statements: treat it as gone, so
+	 * the next connection goes to another node of db.hosts. */
 	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
-	    e == ER_CONNECTION_KILLED || e == 4031 /* client interaction timeout */;
+	    e == ER_CONNECTION_KILLED || e == 4031 /* client interaction timeout */ ||
+	    e == ER_UNKNOWN_COM_ERROR;
 }
 
 static void
@@ -98,6 +108,28 @@ refuse_broken(struct db *db)
 	return DB_GONE;
 }
 
+/*
+ * A deadlock victim (and, on Galera, a transaction aborted by a
+ * replicated one: a "brute force" abort, reported at its next statement)
+ * has been rolled back whole by the server. Were the caller to carry on,
+ * its next statements would run in autocommit, each committed on its own:
+ * until db_rollback, every statement and db_commit answer DB_DEADLOCK
+ * without reaching the server, so the transaction can only be run again.
+ */
+static void
+note_aborted(struct db *db)
+{
+	if (db->err == ER_LOCK_DEADLOCK && db->is_in_tx && !db->is_aborted)
+		db->is_aborted = 1;
+}
+
+static int
+refuse_aborted(struct db *db)
+{
+	set_err(db, ER_LOCK_DEADLOCK, "the transaction was rolled back (deadlock); run it again");
+	return DB_DEADLOCK;
+}
+
 static int
 classify(struct db *db)
 {
@@ -125,8 +157,111 @@ cache_clear(struct db *db)
 	db->ncache = 0;
 }
 
+/*
+ * Entry i of db.hosts into host/port or socket: "/path" is a unix
+ * socket, "host:port" or "host" (db.port) a TCP address. 0, or -1 if
+ * there is no such entry or it does not fit.
+ */
+static int
+node_entry(const char *list, size_t i, char *host, size_t hostsz,
+    unsigned int *port, const char **sock, unsigned int defport)
+{
+	const char	*p = list, *end, *colon;
+	size_t		 n, k;
+	long		 v;
+
+	for (k = 0; k < i; k++) {
+		if ((p = strchr(p, ',')) == NULL)
+			return -1;
+		p++;
+	}
+	while (*p == ' ')
+		p++;
+	end = strchr(p, ',');
+	n = end ? (size_t)(end - p) : strlen(p);
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	if (n == 0 || n >= hostsz)
+		return -1;
+	memcpy(host, p, n);
+	host[n] = '\0';
+	*port = defport;
+	*sock = NULL;
+	if (host[0] == '/') {
+		*sock = host;
+		return 0;
+	}
+	if ((colon = strrchr(host, ':')) != NULL) {
+		v = 0;
+		for (k = 1; colon[k] != '\0'; k++) {
+			if (colon[k] < '0' || colon[k] > '9' || v > 65535)
+				return -1;
+			v = v * 10 + (colon[k] - '0');
+		}
+		if (k == 1 || v < 1 || v > 65535)
+			return -1;
+		*port = (unsigned int)v;
+		host[colon - host] = '\0';
+	}
+	return 0;
+}
+
+/* Number of entries in db.hosts (0 without it). */
+static size_t
+node_count(const char *list)
+{
+	size_t	 n = 1;
+
+	if (list == NULL || *list == '\0')
+		return 0;
+	for (; *list != '\0'; list++)
+		if (*list == ',')
+			n++;
+	return n < DB_NODES_MAX ? n : DB_NODES_MAX;
+}
+
+static int	connect_one(struct db *, const char *host, unsigned int port,
+		    const char *sock);
+
+/*
+ * Connect: to db.socket or db.host:db.port; with db.hosts, to its nodes
+ * in turn from the one in use (db->node), keeping the first that
+ * answers.
+ */
 static int
 connect_now(struct db *db)
+{
+	const struct cfg	*c = db->cfg;
+	char			 host[DB_NODE_MAX];
+	const char		*sock;
+	unsigned int		 port;
+	size_t			 n, k, i;
+
+	if ((n = node_count(c->db_hosts)) == 0)
+		return connect_one(db, c->db_socket ? NULL : c->db_host,
+		    (unsigned int)c->db_port, c->db_socket);
+	for (k = 0; k < n; k++) {
+		i = (db->node + k) % n;
+		if (node_entry(c->db_hosts, i, host, sizeof(host), &port,
+		    &sock, (unsigned int)c->db_port) == -1) {
+			log_errx("db: db.hosts entry %zu is malformed", i + 1);
+			continue;
+		}
+		if (connect_one(db, sock ? NULL : host, port, sock) == 0) {
+			/* Not on the preferred node: say so (failover). */
+			if (i != 0)
+				log_warnx("db: connected to db.hosts entry %zu "
+				    "of %zu", i + 1, n);
+			db->node = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+connect_one(struct db *db, const char *host, unsigned int port,
+    const char *sock)
 {
 	const struct cfg	*c = db->cfg;
 	unsigned int		 timeout = 5, rtimeout = 60;
@@ -155,8 +290,7 @@ connect_now(struct db *db)
 		user = c->db_user;
 		pass = c->db_password;
 	}
-	if (mysql_real_connect(db->my, c->db_socket ? NULL : c->db_host, user,
-	    pass, c->db_name, (unsigned int)c->db_port, c->db_socket,
+	if (mysql_real_connect(db->my, host, user, pass, c->db_name, port, sock,
 	    flags) == NULL) {
 		set_err(db, mysql_errno(db->my), mysql_error(db->my));
 		log_errx("db: connect as '%s' failed: %s", user ? user : "",
@@ -177,6 +311,9 @@ reconnect(struct db *db)
 	db->my = NULL;
 	db->is_in_tx = 0;
 	log_warnx("db: connection lost, reconnecting");
+	/* With db.hosts, try the next node first: this one failed us. */
+	if (node_count(db->cfg->db_hosts) > 1)
+		db->node = (db->node + 1) % node_count(db->cfg->db_hosts);
 	return connect_now(db);
 }
 
@@ -344,6 +481,8 @@ run(struct db *db, const char *sql, const struct db_param *p, size_t n,
 
 	if (db->is_broken)
 		return refuse_broken(db);
+	if (db->is_aborted)
+		return refuse_aborted(db);
 	db->err = 0;
 	db->is_commit_unknown = 0;
 	db->is_lock_expected = 0;
@@ -380,6 +519,7 @@ fail:
 	else if (db->err != ER_DUP_ENTRY && db->err != ER_DUP_ENTRY_WITH_KEY_NAME)
 		log_errx("db: statement failed: %u %s", db->err, db->errmsg);
 	note_gone(db);
+	note_aborted(db);
 	return classify(db);
 }
 
@@ -478,6 +618,10 @@ db_commit(struct db *db)
 		db_rollback(db);
 		return refuse_broken(db);
 	}
+	if (db->is_aborted) {
+		db_rollback(db);
+		return refuse_aborted(db);
+	}
 	/* The hook stays set until a COMMIT with it succeeds (see db.h). */
 	if (db->hook != NULL && db->is_in_tx &&
 	    (rc = db->hook(db, db->hook_arg)) != DB_OK) {
@@ -535,9 +679,14 @@ db_rollback(struct db *db)
 			mysql_close(db->my);
 		db->my = NULL;
 		db->is_broken = 0;
+		db->is_aborted = 0;
 		db->is_in_tx = 0;
+		/* db.hosts: the next connection tries another node first. */
+		if (node_count(db->cfg->db_hosts) > 1)
+			db->node = (db->node + 1) % node_count(db->cfg->db_hosts);
 		return DB_OK;
 	}
+	db->is_aborted = 0;
 	rc = simple(db, "ROLLBACK", 0);
 	db->is_in_tx = 0;
 	return rc;
@@ -662,6 +811,7 @@ fetch_rows(struct db *db, MYSQL_STMT *st, int (*fn)(void *, const struct db_row 
 			set_err(db, mysql_stmt_errno(st), mysql_stmt_error(st));
 			log_errx("db: fetch failed: %u %s", db->err, db->errmsg);
 			note_gone(db);
+			note_aborted(db);
 			goto out;
 		}
 		if (complete_row(db, st, cols, b, ncols) == -1)

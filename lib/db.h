@@ -2,7 +2,8 @@
  * MariaDB/MySQL access: one connection per process, prepared statements
  * only (each SQL text prepared once per connection and cached by its
  * address), typed parameters, transactions, and one reconnect on a lost
- * connection outside a transaction. A connection lost inside a
+ * connection outside a transaction (with db.hosts, to the next node of
+ * the list: cluster failover). A connection lost inside a
  * transaction is never replaced behind the caller's back: every statement
  * (and db_commit) answers DB_GONE until the caller calls db_rollback,
  * which drops the dead connection; the next statement then reconnects.
@@ -26,7 +27,10 @@ enum db_rc {
 	DB_OK = 0,
 	DB_ERROR = -1,		/* anything else; logged */
 	DB_DUPLICATE = -2,	/* unique key violation */
-	DB_DEADLOCK = -3,	/* deadlock or lock wait timeout: retry the transaction */
+	DB_DEADLOCK = -3,	/* deadlock or lock wait timeout: retry the transaction;
+				 * after a deadlock (the server rolled the whole
+				 * transaction back) every later statement and
+				 * db_commit answer DB_DEADLOCK until db_rollback */
 	DB_GONE = -4,		/* connection lost inside a transaction: roll back */
 };
 

@@ -272,6 +272,11 @@ claim(struct ctx *c, struct idem *st)
 			st->claimed_at = now;
 			return IDEM_PROCEED;
 		}
+		/* Galera: another node's claim of this key certified first
+		 * (an autocommit insert aborted): try again, it is then a
+		 * duplicate once that claim is applied here. */
+		if (rc == DB_DEADLOCK)
+			continue;
 		if (rc != DB_DUPLICATE) {
 			problem_unavailable(c);
 			return IDEM_ANSWERED;

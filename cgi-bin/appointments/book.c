@@ -84,6 +84,10 @@ appt_lock_and_check(struct ctx *c, const char *provider_id,
 		problem_validation(c);
 		return 1;
 	}
+	/* Cluster-safe: competing bookings write a common row (0017). */
+	if ((rc = store_booking_fence(c->db, 0, provider_id)) != DB_OK ||
+	    (rc = store_booking_fence(c->db, 1, patient_id)) != DB_OK)
+		return rc;
 	if ((rc = store_busy(c->db, c->arena, 0, provider_id, start, end,
 	    exclude_id, &busy)) != DB_OK)
 		return rc;

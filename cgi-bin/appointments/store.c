@@ -160,6 +160,20 @@ store_patient_lock(struct db *db, struct arena *a, const char *id, int *found)
 	return rc;
 }
 
+static const char SQL_FENCE_PROVIDER[] =
+    "UPDATE provider_profiles SET booking_version = booking_version + 1"
+    " WHERE user_id = ?";
+static const char SQL_FENCE_PATIENT[] =
+    "UPDATE patient_profiles SET booking_version = booking_version + 1"
+    " WHERE user_id = ?";
+
+int
+store_booking_fence(struct db *db, int is_patient, const char *user_id)
+{
+	return db_exec(db, is_patient ? SQL_FENCE_PATIENT : SQL_FENCE_PROVIDER,
+	    DB_ARGS(DB_TEXT(user_id)), NULL);
+}
+
 /*
  * Overlap: start_at < end AND end_at > start. The lower bound on
  * start_at (no visit is longer than APPT_DUR_MAX) keeps the index range

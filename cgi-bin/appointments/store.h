@@ -46,6 +46,13 @@ int	store_provider_state(struct db *, struct arena *, const char *id,
 /* Lock the patient profile row of id FOR UPDATE; *found 0 if no patient. */
 int	store_patient_lock(struct db *, struct arena *, const char *id, int *found);
 /*
+ * Bump booking_version of the provider's (is_patient 0) or the patient's
+ * profile row, locked above: on a Galera cluster two bookings that could
+ * overlap then update a common row, so the one certified second aborts
+ * (DB_DEADLOCK) and is run again (migration 0017, docs/SCALING.md).
+ */
+int	store_booking_fence(struct db *, int is_patient, const char *user_id);
+/*
  * 1 in *busy if col (provider or patient) has a non-cancelled appointment
  * other than exclude_id (may be NULL) overlapping [start, end).
  */
