@@ -13,7 +13,8 @@
 // body). Every diagnostic Prism gives on a response (error or warning) is a
 // mismatch; so is a request no operation of the document matches, unless
 // nginx answered it 404/405 (a test probing a path that is not an API route:
-// counted and listed as "outside"), a response body where the document
+// counted and listed as "outside"; CORS preflights and the /docs/ reference
+// page are counted as not API operations), a response body where the document
 // declares none, and a JSON media type whose body does not parse.
 //
 // Prints "mismatch ..." lines, then "# ..." summary lines; exit 1 on any
@@ -67,6 +68,7 @@ function parseHeaders(raw) {
 const files = readdirSync(dir).filter((f) => f.endsWith('.req')).sort();
 const pairs = new Map();      // "operationId status" -> count
 const outside = new Map();    // "METHOD path status" -> count
+const notApi = { preflight: 0, reference: 0 };
 const byKind = { json: 0, empty: 0, other: new Map() };
 const exercised = new Set();
 let mismatches = 0, checked = 0, noReply = 0;
@@ -105,6 +107,22 @@ for (const f of files) {
 		body = raw;
 	}
 	const u = new URL(target, 'http://x');
+	// Not API operations, by design: CORS preflights (answered before
+	// routing on every path, described in info.description, never an
+	// operation) must be 204 or a 403 problem, and an OPTIONS that is no
+	// preflight (no Origin, or none configured) the router's 405 problem;
+	// the reference page under
+	// /docs/ is static files. Counted and listed, not schema-checked.
+	if (method === 'OPTIONS') {
+		if (status !== 204 && !((status === 403 || status === 405) && jsonType(ct)))
+			mismatch(prefix, `${method} ${target} ${status}: OPTIONS answers 204, or a 403 or 405 problem`);
+		notApi.preflight++;
+		continue;
+	}
+	if (u.pathname === '/docs' || u.pathname.startsWith('/docs/')) {
+		notApi.reference++;
+		continue;
+	}
 	const query = {};
 	for (const [k, v] of u.searchParams) query[k] = k in query ? [].concat(query[k], v) : v;
 	current = { statusCode: status, headers, body };
@@ -151,6 +169,8 @@ console.log(`# bodies: ${byKind.json} JSON (schema-checked), ${byKind.empty} emp
 	[...byKind.other].map(([k, v]) => `${k || 'none'} x${v}`).join(', '));
 console.log(`# outside the document (nginx 404/405 to a path or method that is no operation): ` +
 	`${[...outside.values()].reduce((a, b) => a + b, 0)}: ${[...outside].map(([k, v]) => `${k} x${v}`).join('; ')}`);
+console.log(`# not API operations (by design): OPTIONS ${notApi.preflight} (204, or a 403 or 405 problem), ` +
+	`reference page under /docs/ ${notApi.reference}`);
 console.log(`# distinct (operation, status) pairs validated: ${pairs.size}`);
 console.log(`# operations exercised: ${exercised.size} of ${allOps.length}; never: ${never.join(' ') || 'none'}`);
 console.log(`# pairs: ${[...pairs.keys()].sort().join(', ')}`);
