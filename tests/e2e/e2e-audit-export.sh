@@ -134,4 +134,12 @@ is "$(sql "SELECT COUNT(*) FROM audit_seal WHERE kind = 'skip' AND audit_id <= $
 v=$("$CLI" --config "$CONF" verify 2>/dev/null)
 is "$(jq -c '[.ok, .first_bad_id]' <<<"$v")" '[true,null]' "the chain is sound"
 
+# --- through api_raw, so the contract check sees the export's replies ---
+FROM=$(fmt "UTC_TIMESTAMP(6) - INTERVAL 1 SECOND")
+TO=$(fmt "UTC_TIMESTAMP(6) + INTERVAL 1 SECOND")
+api GET "/api/v1/audit/export?from=$FROM&to=$TO" "" -H "Authorization: Bearer $AUDITOR"
+is "$STATUS $(header Content-Type)" "200 application/x-ndjson" "the last second is 200 NDJSON (recorded)"
+api GET "/api/v1/audit/export?from=soon" "" -H "Authorization: Bearer $AUDITOR"
+is "$STATUS $(jq -r '.errors[0].field' <<<"$BODY")" "422 from" "a bad from is 422 (recorded)"
+
 done_testing
