@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/clinic-day.sh: the clinic-day workload, sourced by
 # bench/targets.d/80-clinic.sh inside bench/run (uses its DB_SOCKET,
 # OUT_DIR, BASE_URL, RPS[pk], bench_cost). See bench/README.md "Clinic day".
@@ -14,7 +15,9 @@
 # (polled).
 #
 # Knobs: CD_DURATION (20s), CD_WARMUP (3s), CD_CONNECTIONS (64),
-# CD_CHECKINS (3000), CD_HOT (1: also the one-hot-provider run, default 1).
+# CD_CHECKINS (3000), CD_HOT (1: also the one-hot-provider run, default 1),
+# CD_SCALE ("1 2 4 8": also the mix with CD_SCALE_WORKER, default
+# waitingroom, restarted with each number of children; off by default).
 
 cd_sql() {
 	"$(command -v mariadb || command -v mysql)" --socket="$DB_SOCKET" -uroot -N concierge -e "$1"
@@ -122,8 +125,8 @@ cd_run_data() {
 		    booked_by, created_at, updated_at)
 		SELECT $(cd_bid "bncd${tag}c" seq), $(cd_bid bncdprov "1 + (1 + (seq - 1) % $CD_NPAT) % $CD_NPROV"),
 		    $(cd_bid bncdpat "1 + (seq - 1) % $CD_NPAT"),
-		    UTC_TIMESTAMP(6) + INTERVAL 5 MINUTE + INTERVAL seq SECOND,
-		    UTC_TIMESTAMP(6) + INTERVAL 6 MINUTE + INTERVAL seq SECOND, 'scheduled', 'video',
+		    UTC_TIMESTAMP(6) + INTERVAL 5 MINUTE + INTERVAL seq % 300 SECOND,
+		    UTC_TIMESTAMP(6) + INTERVAL 6 MINUTE + INTERVAL seq % 300 SECOND, 'scheduled', 'video',
 		    $(cd_bid bncdpat "1 + (seq - 1) % $CD_NPAT"), NOW(6), NOW(6) FROM seq_1_to_$CD_CHECKINS;" >/dev/null ||
 	    die "clinic-day: cannot make the run's queues"
 }
@@ -147,13 +150,15 @@ cd_ops() {
 	  else if (p ~ /admit$/) op = "admit"
 	  else if (p ~ /\/end$/) op = "end"
 	  if (op != "") print op, $8 * 1000, $6 }' | sort -k1,1 -k2,2n | awk -v secs="$secs" '
+	function at(q,  i) { i = int(n * q) + 1; if (i > n) i = n; return t[i] }
 	function flush(  c) { if (n == 0) return
 		bad = ""; for (c in codes) bad = bad c "x" codes[c] " "
-		printf "%-11s %8d %9.1f %7.0f %7.0f %7.0f  %s\n", cur, n, n / secs, t[int(n * 0.5) + 1],
-		    t[int(n * 0.99) + 1 > n ? n : int(n * 0.99) + 1], t[int(n * 0.999) + 1 > n ? n : int(n * 0.999) + 1],
-		    bad == "" ? "0" : bad
+		if (bad == "") bad = "0"
+		if (cut[cur] > 0) bad = bad " (+" cut[cur] " cut at the end: 499)"
+		printf "%-11s %8d %9.1f %7.0f %7.0f %7.0f  %s\n", cur, n, n / secs, at(0.5), at(0.99), at(0.999), bad
 		n = 0; split("", codes) }
 	$1 != cur { flush(); cur = $1 }
+	$3 == 499 { cut[$1]++; next }	# wrk closed the connection when its time was up
 	{ t[++n] = $2; if ($3 !~ /^2/) { codes[$3]++ } }
 	END { flush() }'
 }
@@ -168,7 +173,13 @@ cd_mem() {
 		[ -d "/proc/$pid" ] || continue
 		kb=0
 		local n=0 c
-		for c in $( [[ $p == nginx ]] && { echo "$pid"; pgrep -P "$pid"; } || proc_tree "$pid"); do
+		local -a tree=()
+		if [[ $p == nginx ]]; then
+			mapfile -t tree < <(echo "$pid"; pgrep -P "$pid")
+		else
+			mapfile -t tree < <(proc_tree "$pid")
+		fi
+		for c in "${tree[@]}"; do
 			kb=$((kb + $(awk '/^Pss:/ { print $2 }' "/proc/$c/smaps_rollup" 2>/dev/null || echo 0)))
 			n=$((n + 1))
 		done
@@ -182,7 +193,7 @@ cd_mem() {
 cd_mix() {
 	local name=$1 hot=$2 a0 a1 res="$OUT_DIR/$1.result" lua=$BENCH_DIR/clinic-day.lua secs
 	local tag
-	tag=$(head -c 10 /dev/urandom | base32 | tr 'A-Z' 'a-z' | tr -d '=\n0189' | head -c 3)
+	tag=$(head -c 10 /dev/urandom | base32 | tr '[:upper:]' '[:lower:]' | tr -d '=\n0189' | head -c 3)
 	cd_run_data "$tag"
 	CD_PATIENTS=$CD_NPAT CD_PROVIDERS=$CD_NPROV CD_THREADS=$THREADS CD_CHECKINS=$((CD_CHECKINS / 4)) \
 	    CD_TAG=$tag CD_OFFSET=0 CD_HOT=$hot CD_OUT=/dev/null \
@@ -203,11 +214,59 @@ cd_mix() {
 		printf '%-11s %8s %9s %7s %7s %7s  %s\n' op requests req/s "p50ms" "p99ms" "p99.9ms" "non-2xx by status"
 		cd_ops "$a0" "$a1" "$secs"
 		awk -v pk="${RPS[pk]:-0}" '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		    r = ""; if (pk > 0) r = sprintf("; ratio mix/pk %.3f (pk %.0f/s)", v["rps"] / pk, pk)
 		    printf "%-11s %8d %9.1f %7.1f %7.1f %7.1f  socket errors %d%s\n", "whole mix", v["requests"], v["rps"],
-		    v["p50_ms"], v["p99_ms"], v["p999_ms"], v["errors"],
-		    pk > 0 ? sprintf("; ratio mix/pk %.3f (pk %.0f/s)", v["rps"] / pk, pk) : "" }' "$res"
+		    v["p50_ms"], v["p99_ms"], v["p999_ms"], v["errors"], r }' "$res"
 		cat "$OUT_DIR/$name.mem" 2>/dev/null
 	}
+}
+
+# cd_children NAME K: restart the worker instance NAME (ours: var/run/NAME.pid)
+# with K children, same binary, arguments and environment, the way
+# scripts/dev starts it (setsid, pid file). Prints the old count.
+cd_children() {
+	local name=$1 k=$2 pid i old="" sock
+	local -a argv=() envv=()
+	pid=$(<"$CONCIERGE_ROOT/var/run/$name.pid")
+	mapfile -d '' -t argv <"/proc/$pid/cmdline"
+	mapfile -d '' -t envv <"/proc/$pid/environ"
+	for ((i = 0; i < ${#argv[@]}; i++)); do
+		if [[ ${argv[i]} == --children ]]; then
+			old=${argv[i + 1]}
+			argv[i + 1]=$k
+		fi
+		[[ ${argv[i]} == --listen ]] && sock=${argv[i + 1]#unix:}
+	done
+	[[ -n $old && -n $sock ]] || die "clinic-day: cannot read $name's command line"
+	kill -TERM "$pid"
+	for ((i = 0; i < 150; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	rm -f "$sock"
+	setsid env -i "${envv[@]}" "${argv[@]}" >>"$CONCIERGE_ROOT/var/log/$name.log" 2>&1 </dev/null &
+	echo "$!" >"$CONCIERGE_ROOT/var/run/$name.pid"
+	for ((i = 0; i < 100; i++)); do
+		[[ -S $sock ]] && break
+		sleep 0.1
+	done
+	echo "$old"
+}
+
+# cd_scale: the mix with CD_SCALE_WORKER (waitingroom) at 1, 2, 4, 8
+# children (CD_SCALE), the other workers as they are.
+cd_scale() {
+	local w=${CD_SCALE_WORKER:-waitingroom} k old line
+	echo "== children of $w: the whole mix at each count (others unchanged)"
+	printf '%-9s %9s %7s %7s  %s\n' children "mix req/s" "p50ms" "p99ms" load
+	for k in $CD_SCALE; do
+		old=$(cd_children "$w" "$k")
+		cd_mix "clinic-scale-$k" 0 >"$OUT_DIR/clinic-scale-$k.txt" 2>&1
+		line=$(grep '^whole mix' "$OUT_DIR/clinic-scale-$k.txt")
+		printf '%-9s %9s %7s %7s  %s\n' "$k" "$(awk '{ print $4 }' <<<"$line")" \
+		    "$(awk '{ print $5 }' <<<"$line")" "$(awk '{ print $6 }' <<<"$line")" "$(cut -d' ' -f1 /proc/loadavg)"
+		cd_children "$w" "$old" >/dev/null
+	done
 }
 
 clinic_day() {
@@ -226,10 +285,12 @@ clinic_day() {
 			echo "== one hot row: every booking on provider 1 (load $(cut -d' ' -f1-3 /proc/loadavg))"
 			cd_mix clinic-hot 1
 		fi
+		[[ -z ${CD_SCALE:-} ]] || cd_scale
 		echo "load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 	} >"$out" 2>&1 || rc=1
 	cat "$out"
+	# a failure: any non-2xx but the 499s of connections cut at the end
 	grep -E '^(book|cancel|reschedule|dashboard|appt-list|slots|msg-|wr-poll|check-in|admit|end) ' "$out" |
-	    awk '$NF != "0" { bad = 1 } END { exit bad }' || rc=1
+	    awk '$7 != "0" { bad = 1 } END { exit bad }' || rc=1
 	return "$rc"
 }

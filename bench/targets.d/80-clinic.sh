@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/targets.d/80-clinic.sh: the clinic-day workload (issue 16). Not a
 # bench_target: bench/clinic-day.sh fills the data (once), runs the mix of
 # bench/clinic-day.lua and prints its own table (kept in
