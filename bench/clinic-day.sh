@@ -189,6 +189,45 @@ cd_mem() {
 	echo "clinic-day memory ($1, PSS, MiB/processes):$line; total $((tot / 1024)) MiB"
 }
 
+# cd_pids: every FastCGI process (var/run/*.pid but mysqld, nginx and the
+# mail/SMS sinks, with their children), one per line.
+cd_pids() {
+	local f
+	for f in "$CONCIERGE_ROOT"/var/run/*.pid; do
+		case ${f##*/} in mysqld.pid | nginx.pid | *sink*.pid | origin.pid) continue ;; esac
+		[ -d "/proc/$(<"$f")" ] && proc_tree "$(<"$f")"
+	done
+}
+
+# cd_cost_line NAME REQUESTS: the CPU split and the MariaDB counters per
+# request of the mix, from the snapshots cd_mix took (NAME.c0/.c1, ticks).
+cd_cost_line() {
+	local name=$1 req=$2
+	join <(sort "$OUT_DIR/$name.db0") <(sort "$OUT_DIR/$name.db1") | awk -v r="$req" -v hz="$(getconf CLK_TCK)" \
+	    -v f="$(($(cut -d' ' -f4 "$OUT_DIR/$name.c1") - $(cut -d' ' -f4 "$OUT_DIR/$name.c0")))" \
+	    -v m="$(($(cut -d' ' -f1 "$OUT_DIR/$name.c1") - $(cut -d' ' -f1 "$OUT_DIR/$name.c0")))" \
+	    -v x="$(($(cut -d' ' -f2 "$OUT_DIR/$name.c1") - $(cut -d' ' -f2 "$OUT_DIR/$name.c0")))" \
+	    -v w="$(($(cut -d' ' -f3 "$OUT_DIR/$name.c1") - $(cut -d' ' -f3 "$OUT_DIR/$name.c0")))" '
+	    { d[$1] = ($3 - $2) / r }
+	    END { u = 1e6 / hz / r
+		printf "cost per request of the mix: cpu us fastcgi %.0f mariadbd %.0f nginx %.0f wrk %.0f;" \
+		    " statements %.2f round trips %.2f commits %.2f fsyncs %.2f\n", f * u, m * u, x * u, w * u,
+		    d["Questions"], d["Questions"] + d["Com_stmt_prepare"] + d["Com_stmt_close"],
+		    d["Com_commit"], d["Innodb_data_fsyncs"] }'
+}
+
+# cd_snap NAME SUFFIX: CPU ticks "mysqld nginx wrk fastcgi" and the counters.
+cd_snap() {
+	local run=$CONCIERGE_ROOT/var/run
+	local -a ng wk fc
+	mapfile -t ng < <(cat "$run/nginx.pid"; pgrep -P "$(<"$run/nginx.pid")")
+	mapfile -t wk < <(pgrep -x wrk)
+	mapfile -t fc < <(cd_pids)
+	echo "$(cpu_ticks "$(<"$run/mysqld.pid")") $(cpu_ticks "${ng[@]}") $(cpu_ticks "${wk[@]}")" \
+	    "$(cpu_ticks "${fc[@]}")" >"$OUT_DIR/$1.c$2"
+	db_counters >"$OUT_DIR/$1.db$2"
+}
+
 # cd_mix NAME HOT: one warm-up and one measured run of the mix.
 cd_mix() {
 	local name=$1 hot=$2 a0 a1 res="$OUT_DIR/$1.result" lua=$BENCH_DIR/clinic-day.lua secs
@@ -202,6 +241,7 @@ cd_mix() {
 	sleep 1.5	# nginx flushes its log every second
 	a0=$(stat -c %s "$CONCIERGE_ROOT/var/nginx/access.log")
 	( sleep "$(( ${CD_DURATION%s} / 2 ))"; cd_mem "$name, mid-run" >"$OUT_DIR/$name.mem" ) &
+	( sleep 1; cd_snap "$name" 0; sleep "$(( ${CD_DURATION%s} - 2 ))"; cd_snap "$name" 1 ) &
 	CD_PATIENTS=$CD_NPAT CD_PROVIDERS=$CD_NPROV CD_THREADS=$THREADS CD_CHECKINS=$CD_CHECKINS \
 	    CD_TAG=$tag$tag CD_OFFSET=200000 CD_HOT=$hot CD_OUT="$res" \
 	    wrk -t "$THREADS" -c "$CD_CONNECTIONS" -d "$CD_DURATION" --timeout "$TIMEOUT" -s "$lua" "$BASE_URL" \
@@ -217,6 +257,9 @@ cd_mix() {
 		    r = ""; if (pk > 0) r = sprintf("; ratio mix/pk %.3f (pk %.0f/s)", v["rps"] / pk, pk)
 		    printf "%-11s %8d %9.1f %7.1f %7.1f %7.1f  socket errors %d%s\n", "whole mix", v["requests"], v["rps"],
 		    v["p50_ms"], v["p99_ms"], v["p999_ms"], v["errors"], r }' "$res"
+		# the snapshots are 1 s and DURATION - 1 s into the run
+		cd_cost_line "$name" "$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' "$res" |
+		    awk -v d="${CD_DURATION%s}" '{ printf "%d", $1 * (d - 2) }')"
 		cat "$OUT_DIR/$name.mem" 2>/dev/null
 	}
 }
