@@ -287,7 +287,7 @@ cd_children() {
 		sleep 0.1
 	done
 	rm -f "$sock"
-	setsid env -i "${envv[@]}" "${argv[@]}" >>"$CONCIERGE_ROOT/var/log/$name.log" 2>&1 </dev/null &
+	setsid env -i "${envv[@]}" "${argv[@]}" >>"$CONCIERGE_ROOT/var/log/$name.log" 2>&1 </dev/null 9>&- &
 	echo "$!" >"$CONCIERGE_ROOT/var/run/$name.pid"
 	for ((i = 0; i < 100; i++)); do
 		[[ -S $sock ]] && break
@@ -312,6 +312,44 @@ cd_scale() {
 	done
 }
 
+# cd_explain: one request of each read-heavy operation (as patient 7, its
+# provider, its thread) with the general log on (to a table, briefly), then
+# EXPLAIN of every SELECT it ran, on the filled data, into
+# var/bench/clinic-explain.txt.
+cd_explain() {
+	local op path method body tok q out="$OUT_DIR/clinic-explain.txt"
+	local p7 t7 e7 d8
+	p7=$(cd_sql "SELECT $(cd_bid bncdpat 7)") t7=$(cd_sql "SELECT $(cd_bid bncdthr 7)")
+	e7=$(cd_sql "SELECT $(cd_bid bncdent 7)") d8=$(cd_sql "SELECT $(cd_bid bncdprov 8)")
+	tok="benchcdtoken$(printf 'x%.0s' {1..30})7"
+	: >"$out"
+	while read -r op method path body; do
+		cd_sql "SET GLOBAL log_output = 'TABLE'; TRUNCATE mysql.general_log; SET GLOBAL general_log = 1"
+		curl -s -o /dev/null -X "$method" -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+		    ${body:+--data-binary "$body"} "$BASE_URL$path"
+		cd_sql "SET GLOBAL general_log = 0"
+		echo "## $op: $method $path" >>"$out"
+		cd_sql "SELECT command_type, LEFT(REPLACE(argument, '\n', ' '), 2000) FROM mysql.general_log
+		    WHERE command_type IN ('Query', 'Execute') AND argument NOT LIKE 'SET GLOBAL%'" >"$OUT_DIR/clinic-explain.q"
+		echo "statements: $(wc -l <"$OUT_DIR/clinic-explain.q")" >>"$out"
+		while IFS=$'\t' read -r _ q; do
+			echo "  $q" | cut -c1-400 >>"$out"
+			if [[ $q == SELECT* || $q == \(SELECT* ]]; then
+				cd_sql "EXPLAIN $q" 2>&1 | sed 's/^/    plan: /' >>"$out"
+			fi
+		done <"$OUT_DIR/clinic-explain.q"
+	done <<EOF_OPS
+dashboard GET /api/v1/patients/$p7/summary
+appt-list GET /api/v1/appointments?from=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+slots GET /api/v1/slots?provider_id=$d8&from=$(date -u -d '+400 days' +%Y-%m-%dT00:00:00Z)&to=$(date -u -d '+401 days' +%Y-%m-%dT00:00:00Z)&duration_minutes=30
+msg-list GET /api/v1/threads/$t7/messages?limit=20
+msg-post POST /api/v1/threads/$t7/messages {"body":"One more question."}
+wr-poll GET /api/v1/waiting-room/entries/$e7
+EOF_OPS
+	cd_sql "TRUNCATE mysql.general_log; SET GLOBAL log_output = 'FILE'"
+	echo "plans (EXPLAIN of each SELECT of one request per operation): var/bench/clinic-explain.txt"
+}
+
 clinic_day() {
 	local out="$OUT_DIR/clinic-day.txt" rc=0
 	CD_DURATION=${CD_DURATION:-20s} CD_WARMUP=${CD_WARMUP:-3s} CD_CONNECTIONS=${CD_CONNECTIONS:-64}
@@ -329,6 +367,7 @@ clinic_day() {
 			cd_mix clinic-hot 1
 		fi
 		[[ -z ${CD_SCALE:-} ]] || cd_scale
+		[[ ${CD_EXPLAIN:-1} != 1 ]] || cd_explain
 		echo "load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 	} >"$out" 2>&1 || rc=1
 	cat "$out"
