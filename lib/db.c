@@ -808,10 +808,23 @@ fetch_rows(struct db *db, MYSQL_STMT *st, int (*fn)(void *, const struct db_row 
 		if (f == MYSQL_NO_DATA)
 			break;
 		if (f == 1) {
-			set_err(db, mysql_stmt_errno(st), mysql_stmt_error(st));
-			log_errx("db: fetch failed: %u %s", db->err, db->errmsg);
+			/*
+			 * An error packet in the middle of the rows (a Galera
+			 * brute-force abort, a lost connection) is recorded on
+			 * the connection, not the statement: Connector/C's
+			 * unbuffered fetch leaves the statement's error at 0.
+			 */
+			if (mysql_stmt_errno(st) != 0)
+				set_err(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+			else
+				set_err(db, mysql_errno(db->my), mysql_error(db->my));
+			if (db->err == ER_LOCK_DEADLOCK || db->err == ER_LOCK_WAIT_TIMEOUT)
+				log_warnx("db: fetch failed: %u %s", db->err, db->errmsg);
+			else
+				log_errx("db: fetch failed: %u %s", db->err, db->errmsg);
 			note_gone(db);
 			note_aborted(db);
+			rc = classify(db);
 			goto out;
 		}
 		if (complete_row(db, st, cols, b, ncols) == -1)
