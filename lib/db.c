@@ -698,6 +698,12 @@ db_in_tx(const struct db *db)
 	return db->is_in_tx;
 }
 
+int
+db_tx_aborted(const struct db *db)
+{
+	return db->is_in_tx && db->is_aborted;
+}
+
 void
 db_expect_lock_conflict(struct db *db)
 {

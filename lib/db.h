@@ -119,6 +119,13 @@ int	db_rollback(struct db *);
 /* 1 while a transaction is open. */
 int	db_in_tx(const struct db *);
 /*
+ * 1 if the server rolled the open transaction back (a deadlock victim, a
+ * Galera certification or brute-force abort), whatever the caller made
+ * of the error it got: nothing of it stands, so it can be run again.
+ * Cleared by db_rollback.
+ */
+int	db_tx_aborted(const struct db *);
+/*
  * 1 if the last statement was a COMMIT sent whose reply was lost with the
  * connection (db_commit answered DB_GONE): the server may have committed
  * or not. Cleared by the next statement.

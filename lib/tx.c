@@ -38,6 +38,13 @@ tx_run(struct ctx *c, int (*fn)(struct ctx *, void *), void *arg)
 		if ((rc = db_begin(c->db)) == DB_OK &&
 		    (rc = fn(c, arg)) == DB_OK)
 			rc = db_commit(c->db);
+		/*
+		 * However fn mapped the error (a helper's DB_ERROR, or an
+		 * answer drawn from a read the abort cut short), a
+		 * transaction the server rolled back is run again.
+		 */
+		if (rc != DB_OK && db_tx_aborted(c->db))
+			rc = DB_DEADLOCK;
 		if (rc != DB_OK)
 			db_rollback(c->db);
 		if (rc != DB_DEADLOCK)

@@ -15,7 +15,8 @@
  * Begin a transaction, call fn(c, arg) and commit. fn returns DB_OK to
  * commit, another enum db_rc to roll back, or a positive value of its
  * own (an answer already set, e.g. a 409) to roll back and return it.
- * On DB_DEADLOCK, from fn or from the commit, everything is rolled back
+ * On DB_DEADLOCK, from fn or from the commit, or whenever the server has
+ * rolled the transaction back (db_tx_aborted), everything is rolled back
  * and, after a short random pause, run again from the start with the
  * validation errors of c cleared, at most TX_TRIES times in all; so fn
  * must draw anything random (tokens, ids) itself and may not rely on a
