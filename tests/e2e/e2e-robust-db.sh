@@ -139,9 +139,10 @@ CTH=$(jq -r .id <<<"$BODY")
 for i in 1 2; do
 	jq -cn --arg t "$ctok" --arg th "$CTH" '{kind:"msg", token:$t, thread:$th}' >>"$T_TMP/jobs"
 done
-# Bookings are slow to use up (16 slots each): the load runs on messages.
-CHAOS_TRIES=1 "${PYTHON:-python3}" "$SRCDIR/tests/e2e/robust-chaos-load.py" "$BASE" \
-	"$T_TMP/jobs" 12 "$T_TMP/out" 2>"$T_TMP/load.err" &
+# Bookings use up their 16 slots each: after that the load is messages.
+# It runs until told (var stop), at most 120 s.
+CHAOS_STOP_FILE=$T_TMP/stop CHAOS_TRIES=1 "${PYTHON:-python3}" "$SRCDIR/tests/e2e/robust-chaos-load.py" \
+	"$BASE" "$T_TMP/jobs" 120 "$T_TMP/out" 2>"$T_TMP/load.err" &
 LOAD=$!
 on_exit "kill $LOAD 2>/dev/null"
 wait_until 10 '[[ -s $T_TMP/out ]]'
@@ -160,6 +161,10 @@ for w in auth records appointments messaging waitingroom audit events; do
 done
 is "$first" "auth:200 records:200 appointments:200 messaging:200 waitingroom:200 audit:200 events:200 " \
 	"once MariaDB is back, every worker serves"
+# The load goes on for 50 more messages, then stops.
+n0=$(grep -c '"kind": "msg"' "$T_TMP/out")
+wait_until 30 '(($(grep -c "\"kind\": \"msg\"" "$T_TMP/out") >= n0 + 50))'
+: >"$T_TMP/stop"
 wait "$LOAD"
 is "$?" 0 "the load ran to its end ($(head -c 300 "$T_TMP/load.err"))"
 

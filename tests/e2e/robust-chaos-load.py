@@ -22,6 +22,7 @@ Jobs:
       posts messages to the thread.
 
 usage: robust-chaos-load.py BASE JOBS SECONDS OUT
+CHAOS_STOP_FILE=PATH ends it early once PATH exists.
 """
 import http.client
 import json
@@ -82,7 +83,8 @@ def write(base, path, token, body, kind):
 
 def run(base, job, deadline, out, lock):
     i = 0
-    while time.monotonic() < deadline:
+    stop = os.environ.get("CHAOS_STOP_FILE")
+    while time.monotonic() < deadline and not (stop and os.path.exists(stop)):
         if job["kind"] == "book":
             if i >= len(job["slots"]):
                 break
