@@ -57,6 +57,9 @@ restore() {
 	keys use 1 >/dev/null 2>&1
 	restart_workers
 	keys reencrypt >/dev/null 2>&1
+	for k in $(sed -n 's/^key \([0-9]*\) .*/\1/p' "$KF"); do
+		keys retire "$k" >/dev/null 2>&1
+	done
 }
 on_exit restore
 
@@ -204,11 +207,15 @@ is "$(under values "$NEW")" 3 "three values moved, the rest still under key $OLD
 keys retire "$OLD" >/dev/null 2>"$T_TMP/ret.err"
 is "$?" 1 "a key still in use is not retired"
 like "$(cat "$T_TMP/ret.err")" "still seals [1-9][0-9]* values" "and it says how many values use it"
-# Killed as soon as it has moved a few thread subjects (the first column).
-moved() { [[ $(sql "SELECT COUNT(*) FROM threads WHERE subject_key_id = $NEW") -ge $1 ]]; }
+# Killed as soon as it has moved one value more than the three above (the
+# first columns: thread subjects, message bodies), or once it is done.
+moved() {
+	[[ $(sql "SELECT (SELECT COUNT(*) FROM threads WHERE subject_key_id = $NEW) +
+		(SELECT COUNT(*) FROM messages WHERE body_key_id = $NEW)") -ge $1 ]]
+}
 keys reencrypt --batch 1 >/dev/null 2>&1 &
 RE=$!
-wait_until 60 moved 5 || bail "reencrypt does not progress"
+wait_until 60 "moved 4 || proc_gone $RE" || bail "reencrypt does not progress"
 kill -9 "$RE" 2>/dev/null
 wait "$RE" 2>/dev/null
 status_ok
