@@ -99,6 +99,24 @@ param(const struct http_io *io, const char *name)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
+/*
+ * A request id as the server set it: 1 to HTTP_REQUEST_ID_MAX characters
+ * of nginx's hex or mod_unique_id's alphabet ([A-Za-z0-9@_.-]); anything
+ * else is no request id (it goes into logs, a reply header and audit rows).
+ */
+static const char *
+request_id_param(const struct http_io *io, const char *name)
+{
+	const char	*v = param(io, name);
+	size_t		 n;
+
+	if (v == NULL)
+		return NULL;
+	n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789@_.-");
+	return v[n] == '\0' && n <= HTTP_REQUEST_ID_MAX ? v : NULL;
+}
+
 static const char *
 media_type(struct arena *a, const char *ct)
 {
@@ -165,8 +183,8 @@ http_req_parse(struct http_req *r, const struct http_io *io, struct arena *a)
 	 * or CGI) mod_unique_id's UNIQUE_ID stands in. Both are set by the
 	 * server, never by a client header (those arrive as HTTP_*).
 	 */
-	if ((r->request_id = param(io, "REQUEST_ID")) == NULL)
-		r->request_id = param(io, "UNIQUE_ID");
+	if ((r->request_id = request_id_param(io, "REQUEST_ID")) == NULL)
+		r->request_id = request_id_param(io, "UNIQUE_ID");
 }
 
 int

@@ -11,6 +11,9 @@
 #include "lib/buf.h"
 #include "lib/mem.h"
 
+/* Longest request id taken from the server (audit_log.request_id). */
+#define HTTP_REQUEST_ID_MAX	64
+
 enum http_method {
 	HTTP_GET = 0,
 	HTTP_POST,
@@ -58,7 +61,8 @@ struct http_req {
 	const char		*upgrade;	/* Upgrade: (WebSocket) */
 	const char		*filename;	/* X-Filename */
 	const char		*remote_addr;
-	const char		*request_id;	/* REQUEST_ID (nginx) or UNIQUE_ID (Apache) */
+	const char		*request_id;	/* REQUEST_ID (nginx) or UNIQUE_ID (Apache);
+						 * NULL unless [A-Za-z0-9@_.-]{1,64} */
 	char			*body;		/* NUL-terminated, NULL until read */
 	size_t			 body_len;
 	unsigned long long	 body_consumed;	/* bytes taken from the client */

@@ -85,6 +85,29 @@ given(struct fake *f, const char *name)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
+/* A server-set id the parser takes: REQUEST_ID, else UNIQUE_ID, if well formed. */
+static const char *
+well_formed_id(struct fake *f, const char *name)
+{
+	const char	*v = given(f, name);
+	size_t		 i;
+
+	if (v == NULL || strlen(v) > HTTP_REQUEST_ID_MAX)
+		return NULL;
+	for (i = 0; v[i] != '\0'; i++)
+		if (!isalnum((unsigned char)v[i]) && strchr("@_.-", v[i]) == NULL)
+			return NULL;
+	return v;
+}
+
+static const char *
+want_request_id(struct fake *f)
+{
+	const char	*v = well_formed_id(f, "REQUEST_ID");
+
+	return v != NULL ? v : well_formed_id(f, "UNIQUE_ID");
+}
+
 static void
 check_str(const char *what, const char *got, const char *want)
 {
@@ -150,7 +173,7 @@ check_request(struct fake *f, const struct http_req *r)
 	check_str("accept", r->accept, given(f, "HTTP_ACCEPT"));
 	check_str("last event id", r->last_event_id, given(f, "HTTP_LAST_EVENT_ID"));
 	check_str("filename", r->filename, given(f, "HTTP_X_FILENAME"));
-	check_str("request id", r->request_id, given(f, "REQUEST_ID"));
+	check_str("request id", r->request_id, want_request_id(f));
 	check_str("remote addr", r->remote_addr, given(f, "REMOTE_ADDR") ?
 	    given(f, "REMOTE_ADDR") : "");
 	FUZZ_CHECK(http_req_has_body(r) == (r->content_length > 0 ||
