@@ -16,19 +16,26 @@ A_MODS=/usr/lib/apache2/modules
 A_VAR=$ROOT/var/apache
 # The workers' config under Apache: the stack's, without nchan (Apache has
 # none: the events worker serves long-polls itself), with a folder of its
-# own for attachments (written by www-data) and no audit signing key (the
-# workers never sign; only the sealer does).
+# own for attachments (written by www-data), a copy of the data keys file
+# www-data may read, and no audit signing key (the workers never sign; only
+# the sealer does).
 A_CONF=$A_VAR/concierge.conf
 
 apache_setup() {
-	local w
+	local w keys
 	command -v apache2 >/dev/null || bail "apache2 is not installed (scripts/dev installs it)"
 	[[ -f $A_MODS/mod_fcgid.so ]] || bail "mod_fcgid is not installed (libapache2-mod-fcgid)"
 	id "$A_USER" >/dev/null 2>&1 || bail "no user $A_USER"
 	mkdir -p "$A_VAR/libexec" "$A_VAR/attachments" || bail "cannot create $A_VAR"
-	grep -vE '^[[:space:]]*(events\.nchan_socket|audit\.signing_key_file|attachments\.dir)[[:space:]]*=' \
+	grep -vE '^[[:space:]]*(events\.nchan_socket|audit\.signing_key_file|attachments\.dir|crypto\.keys_file)[[:space:]]*=' \
 		"$CONF" >"$A_CONF.tmp" || bail "cannot copy $CONF"
 	printf 'attachments.dir = %s\n' "$A_VAR/attachments" >>"$A_CONF.tmp"
+	# The data keys file (0600, the stack's owner): a copy www-data owns.
+	keys=$(conf_get crypto.keys_file)
+	if [[ -n $keys ]]; then
+		cp "$keys" "$A_VAR/data-keys" || bail "cannot copy $keys"
+		printf 'crypto.keys_file = %s\n' "$A_VAR/data-keys" >>"$A_CONF.tmp"
+	fi
 	mv "$A_CONF.tmp" "$A_CONF"
 	# The binaries of the build under test, under the names Apache maps to.
 	for w in auth records appointments messaging waitingroom audit events; do
@@ -36,6 +43,7 @@ apache_setup() {
 	done
 	chown -R "$A_USER:$A_USER" "$A_VAR"
 	chmod 0600 "$A_CONF"
+	if [[ -f $A_VAR/data-keys ]]; then chmod 0600 "$A_VAR/data-keys"; fi
 	chmod 0700 "$A_VAR/attachments"
 	# www-data must pass through var/ (0700) to the database socket, the
 	# clock offset file and var/apache: 0711 lets it in without listing.

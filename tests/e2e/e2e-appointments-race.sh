@@ -10,7 +10,10 @@
 . "$(dirname -- "$0")/appointments-lib.sh"
 
 # N and the workers' log may be overridden (tests/apache runs this script
-# through Apache with fewer racers; its workers log to Apache's error log).
+# through Apache with fewer racers; its workers log to Apache's error log),
+# and the least number of worker processes the bookings must have reached
+# (APPT_RACE_MIN_PIDS, 2: nginx's upstream spreads them; mod_fcgid may
+# serve a burst with one process when the others are busy, so 1 there).
 N=${APPT_RACE_N:-60}
 APPT_LOG=${APPT_RACE_LOG:-$ROOT/var/log/appointments.log}
 read -r PROV PROV_TOK <<<"$(mkuser provider)"
@@ -50,7 +53,7 @@ is "$(sql "SELECT COUNT(*) FROM audit_log WHERE entity_type='appointment' AND ac
 	AND entity_id IN (SELECT id FROM appointments WHERE provider_id='$PROV')")" 1 "one booking audit row"
 pids=$(tail -n +"$((log_before + 1))" "$APPT_LOG" 2>/dev/null |
 	grep 'POST /api/v1/appointments' | sed -n 's/.* pid=\([0-9]*\) .*/\1/p' | sort -u | wc -l)
-ok $((pids >= 2 ? 0 : 1)) "the bookings were served by $pids worker processes"
+ok $((pids >= ${APPT_RACE_MIN_PIDS:-2} ? 0 : 1)) "the bookings were served by $pids worker processes"
 like "$(cat "$T_TMP"/resp.* | grep -m1 '"status":409')" 'slot_taken' "a loser's reply says slot_taken"
 
 # One patient, 60 providers, overlapping times: the patient lock.
