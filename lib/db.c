@@ -123,6 +123,30 @@ note_aborted(struct db *db)
 		db->is_aborted = 1;
 }
 
+/*
+ * Whether a transaction this side began is still open on the server, by
+ * the status flags of the reply just read. A Galera brute-force abort
+ * should reach the client as ER_LOCK_DEADLOCK on its next statement; if
+ * the server ever ends the transaction without saying so, the rest of it
+ * would run in autocommit, each statement committed alone (seen: a
+ * booking committed without the fence update that should have made it
+ * conflict). The flag is in every OK and EOF packet, so this costs
+ * nothing: the transaction is taken as aborted and run again.
+ */
+static int
+tx_still_open(struct db *db)
+{
+	if (!db->is_in_tx || db->my == NULL ||
+	    (db->my->server_status & SERVER_STATUS_IN_TRANS))
+		return 1;
+	set_err(db, ER_LOCK_DEADLOCK,
+	    "the server ended the transaction without a reply saying so");
+	log_warnx("db: the server ended the transaction before its COMMIT; "
+	    "it is rolled back and run again");
+	db->is_aborted = 1;
+	return 0;
+}
+
 static int
 refuse_aborted(struct db *db)
 {
@@ -496,6 +520,10 @@ run(struct db *db, const char *sql, const struct db_param *p, size_t n,
 		if (bind_params(db, st, p, n) == -1)
 			goto fail;
 		if (mysql_stmt_execute(st) == 0) {
+			if (!tx_still_open(db)) {
+				mysql_stmt_free_result(st);
+				return DB_DEADLOCK;
+			}
 			db->insert_id = mysql_stmt_insert_id(st);
 			*out = st;
 			return DB_OK;
@@ -811,8 +839,14 @@ fetch_rows(struct db *db, MYSQL_STMT *st, int (*fn)(void *, const struct db_row 
 	row.len = len;
 	for (;;) {
 		f = mysql_stmt_fetch(st);
-		if (f == MYSQL_NO_DATA)
+		if (f == MYSQL_NO_DATA) {
+			/* The last packet's flags: still inside the transaction? */
+			if (!tx_still_open(db)) {
+				rc = DB_DEADLOCK;
+				goto out;
+			}
 			break;
+		}
 		if (f == 1) {
 			/*
 			 * An error packet in the middle of the rows (a Galera

@@ -110,8 +110,9 @@ pipe_open(struct nchan_pipes *ps, struct nchan_pipe *p)
 	if ((p->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1)
 		return -1;
+	/* A Unix socket connects at once or not at all (EAGAIN: backlog full). */
 	if (connect(p->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 &&
-	    errno != EINPROGRESS && errno != EAGAIN) {
+	    errno != EINPROGRESS) {
 		log_warnx("nchan: connect %s: %s", ps->socket, strerror(errno));
 		pipe_close(p);
 		return -1;
@@ -196,8 +197,15 @@ pipe_read(struct nchan_pipe *p, struct nchan_msg *msgs, enum msg_state *st,
 		pipe_close(p);
 		return 0;
 	}
-	if (r == 0 || (r == -1 && errno != EAGAIN && errno != EINTR))
+	if (r == 0) {
+		log_warnx("nchan: the connection closed with %zu replies "
+		    "outstanding", p->qtail - p->qhead);
 		return -1;
+	}
+	if (r == -1 && errno != EAGAIN && errno != EINTR) {
+		log_warnx("nchan: read: %s", strerror(errno));
+		return -1;
+	}
 	used = 0;
 	while (p->qhead < p->qtail && (rc = parse_reply(p->in.data + used,
 	    p->in.len - used, &status, &i, &is_close)) == 0) {
@@ -214,8 +222,16 @@ pipe_read(struct nchan_pipe *p, struct nchan_msg *msgs, enum msg_state *st,
 			    msgs[m].kind, msgs[m].user_id, status);
 		}
 		p->used = utc_mono();
-		if (is_close)
+		if (is_close) {
+			/* nginx ends the connection: fine if nothing else is on it. */
+			if (p->qhead == p->qtail && p->in.len == used) {
+				pipe_close(p);
+				return 0;
+			}
+			log_warnx("nchan: the connection closed with %zu replies "
+			    "outstanding", p->qtail - p->qhead);
 			return -1;
+		}
 	}
 	if (p->qhead < p->qtail && rc == -1) {
 		log_warnx("nchan: a reply could not be read");
@@ -318,6 +334,7 @@ nchan_pipes_publish(struct nchan_pipes *ps, struct nchan_msg *msgs,
 			pfd[k].revents = 0;
 		}
 		if (poll(pfd, (nfds_t)ps->n, 100) == -1 && errno != EINTR) {
+			log_warnx("nchan: poll: %s", strerror(errno));
 			rc = -1;
 			goto out;
 		}
@@ -331,6 +348,7 @@ nchan_pipes_publish(struct nchan_pipes *ps, struct nchan_msg *msgs,
 				if (w > 0)
 					p->out_off += (size_t)w;
 				else if (w == -1 && errno != EAGAIN && errno != EINTR) {
+					log_warnx("nchan: write: %s", strerror(errno));
 					rc = -1;
 					goto out;
 				}

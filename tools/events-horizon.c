@@ -10,7 +10,13 @@
 static int64_t
 gap_age(struct horizon *h, unsigned long long lo, unsigned long long last)
 {
-	if (h->scan_at != 0 && lo <= h->scan_through)
+	/*
+	 * A window from the future means the clock went back (an NTP step,
+	 * the dev clock reset after a test moved it days ahead): its age
+	 * would stay negative until the clock caught up, holding every gap
+	 * that long. Such a window is opened again, as of now.
+	 */
+	if (h->scan_at != 0 && lo <= h->scan_through && h->scan_at <= h->now)
 		return h->now - h->scan_at;
 	/* Everything missing below the newest visible id is missing as of now. */
 	h->scan_through = last;

@@ -12,6 +12,9 @@
  *     a gap is skipped once it has been missing for gap_grace.
  * How long a gap has been missing comes from the scan window: every id
  * up to scan_through that is missing now was already missing at scan_at.
+ * The window is kept in the relay's row for the next relay, so its clock
+ * is the wall clock; a window dated after now (the clock went back) is
+ * opened again as of now.
  */
 #ifndef CONCIERGE_TOOLS_EVENTS_HORIZON_H
 #define CONCIERGE_TOOLS_EVENTS_HORIZON_H
@@ -29,7 +32,7 @@ struct horizon {
 	/* in */
 	unsigned long long	 published;	/* every id up to here is done */
 	unsigned long long	 settled;	/* ids up to here need no gap check */
-	int64_t			 now;		/* usec, any monotonic clock */
+	int64_t			 now;		/* usec, the wall clock (utc_now) */
 	int64_t			 gap_grace;	/* usec */
 	int64_t			 gap_timeout;	/* usec */
 	/* in and out: the scan window (scan_at 0: none yet) */

@@ -50,6 +50,26 @@ apache_setup() {
 	A_VAR_MODE=$(stat -c %a "$ROOT/var")
 	chmod 0711 "$ROOT/var"
 	on_exit "chmod $A_VAR_MODE '$ROOT/var'"
+	on_exit apache_merge_attachments
+}
+
+# apache_merge_attachments: the files uploaded through Apache join the
+# stack's store. Apache shares the stack's database, so its rows name files
+# only var/apache holds; left there, the store and the database disagree
+# (a backup calls that incomplete, concierge-keys status cannot open them).
+apache_merge_attachments() {
+	local store own f rel
+	store=$(conf_get attachments.dir)
+	[[ -n $store && -d $store ]] || return 0
+	own=$(stat -c %u:%g "$store")
+	while IFS= read -r -d '' f; do
+		rel=${f#"$A_VAR/attachments/"}
+		mkdir -p "$store/${rel%/*}" && chown "$own" "$store/${rel%/*}" &&
+			chmod 0700 "$store/${rel%/*}" &&
+			cp -p "$f" "$store/$rel" && chown "$own" "$store/$rel" ||
+			diag "cannot move $rel into the stack's attachment store"
+	done < <(find "$A_VAR/attachments" -mindepth 2 -maxdepth 2 -type f \
+		-path "$A_VAR/attachments/[0-9a-f][0-9a-f]/*" -print0)
 }
 
 # a_port: a free loopback TCP port.

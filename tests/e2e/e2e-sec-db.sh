@@ -6,6 +6,9 @@
 # its second half alone). After the rollback, statements work again on a
 # new connection. Driven by tests/e2e/db-lost (lib/db itself: no route
 # goes on after a failed statement, so this is the contract's own test).
+# Likewise when the server ends the transaction without an error reply
+# (db-lost --ended): the status flags of the next reply say so, and lib/db
+# treats the transaction as aborted (DB_DEADLOCK: run it again).
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
 need_build
@@ -34,5 +37,14 @@ is "$res" "b=-4 c=-4 commit=-4 in_tx=0 rollback=0 after=0" \
 	"after the loss: the next statement DB_GONE, the one after refused (not run), the commit refused (and the transaction ended), then statements work again"
 is "$(rows)" "" "nothing of the transaction was committed, not even its tail"
 like "$(cat "$T_TMP/probe.log")" "connection lost inside a transaction" "the loss is logged"
+
+# --- the server ends the transaction and says nothing ---
+CONCIERGE_CONFIG=$CONF "$PROBE" --ended "$TAG-e" >"$T_TMP/ended.out" 2>"$T_TMP/ended.log"
+is "$?" 0 "the --ended probe ran to its end"
+# DB_DEADLOCK is -3.
+is "$(cat "$T_TMP/ended.out")" "ended=-3 b=-3 aborted=1 commit=-3 in_tx=0 rollback=0 after=0" \
+	"a reply without the in-transaction flag: that statement DB_DEADLOCK, the next refused (not run in autocommit), the commit refused, then statements work again"
+is "$(rows)" "" "nothing was committed: not the first insert, not the one after the end"
+like "$(cat "$T_TMP/ended.log")" "the server ended the transaction" "the silent end is logged"
 
 done_testing

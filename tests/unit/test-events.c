@@ -237,6 +237,31 @@ t_horizon_young_gap_waits(void **state)
 	assert_int_equal(h.scan_at, 100 * UTC_SEC);
 }
 
+/* The clock went back after the window opened: the gap waits its grace again, not days. */
+static void
+t_horizon_clock_back(void **state)
+{
+	const unsigned long long	 ids[] = { 11, 13, 14 };
+	struct probe_script		 p = { NULL, 0, 0, 0 };
+	struct horizon			 h;
+
+	(void)state;
+	horizon_init(&h, 11, 100 * UTC_SEC);
+	h.scan_through = 14;
+	h.scan_at = 100 * UTC_SEC + 86400LL * UTC_SEC;	/* a day ahead */
+	assert_int_equal(horizon_advance(&h, ids + 1, 2, probe, &p), 0);
+	assert_true(h.is_blocked);
+	assert_int_equal(h.wait, 250 * 1000);
+	assert_int_equal(h.scan_at, 100 * UTC_SEC);	/* opened again, now */
+	/* After the grace the gap (12) is probed and skipped. */
+	h.now += 300 * 1000;
+	assert_int_equal(horizon_advance(&h, ids + 1, 2, probe, &p), 0);
+	assert_false(h.is_blocked);
+	assert_int_equal(h.through, 14);
+	assert_int_equal(h.skipped, 1);
+	assert_int_equal(p.calls, 1);
+}
+
 static void
 t_horizon_rolled_back_gap_skipped(void **state)
 {
@@ -347,6 +372,7 @@ main(void)
 		cmocka_unit_test(t_horizon_contiguous),
 		cmocka_unit_test(t_horizon_young_gap_waits),
 		cmocka_unit_test(t_horizon_rolled_back_gap_skipped),
+		cmocka_unit_test(t_horizon_clock_back),
 		cmocka_unit_test(t_horizon_busy_gap_waits_for_commit),
 		cmocka_unit_test(t_horizon_new_window),
 		cmocka_unit_test(t_horizon_settled),
