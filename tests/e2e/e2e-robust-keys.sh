@@ -137,7 +137,9 @@ on_exit "touch '$T_TMP/stop'; wait $LOAD 2>/dev/null"
 wait_until 60 loaded 4 || bail "the load does not start"
 AUDIT0=$(sql "SELECT COALESCE(MAX(id), 0) FROM audit_log")
 keys reencrypt --batch 20 >"$T_TMP/re.out" 2>"$T_TMP/re.err"
-is "$?" 0 "reencrypt under load: exit 0"
+rc=$?
+is "$rc" 0 "reencrypt under load: exit 0"
+((rc == 0)) || diag "reencrypt said: $(tail -5 "$T_TMP/re.err")"
 like "$(cat "$T_TMP/re.out")" "sealed again under key $NEW: [1-9][0-9]* values, [1-9][0-9]* files" "it re-sealed values and files"
 n=$(wc -l <"$T_TMP/load.out")
 wait_until 60 loaded $((n + 4)) || bail "the load stopped"
@@ -213,7 +215,9 @@ moved() {
 	[[ $(sql "SELECT (SELECT COUNT(*) FROM threads WHERE subject_key_id = $NEW) +
 		(SELECT COUNT(*) FROM messages WHERE body_key_id = $NEW)") -ge $1 ]]
 }
-keys reencrypt --batch 1 >/dev/null 2>&1 &
+# The binary itself in the background, not the keys function: $! would be
+# a subshell, and kill -9 would leave the tool running beside the next run.
+"$KEYS_BIN" --config "$CONF" reencrypt --batch 1 >/dev/null 2>&1 &
 RE=$!
 wait_until 60 "moved 4 || proc_gone $RE" || bail "reencrypt does not progress"
 kill -9 "$RE" 2>/dev/null
@@ -221,7 +225,9 @@ wait "$RE" 2>/dev/null
 status_ok
 diag "killed with $(under values "$OLD") values still under key $OLD"
 keys reencrypt --batch 50 >"$T_TMP/re.out" 2>&1
-is "$?" 0 "a run after the kill goes on to the end"
+rc=$?
+is "$rc" 0 "a run after the kill goes on to the end"
+((rc == 0)) || diag "reencrypt said: $(tail -5 "$T_TMP/re.out")"
 ok "$(status_ok; echo $?)" "status: every value opens"
 is "$(under values "$OLD") $(under files "$OLD") $(under values 1)" "0 0 0" "nothing under the old keys"
 keys retire "$OLD" >"$T_TMP/ret.out" 2>&1
