@@ -98,3 +98,19 @@ audit_deny(struct ctx *c, const char *action, const char *entity_type,
 		problem(c, 403, "forbidden", "you may not do this");
 	return 0;
 }
+
+int
+audit_append_system(struct ctx *c, const char *action, const char *entity_type,
+    const char *summary, struct json_object *meta)
+{
+	struct audit_entry	 e;
+
+	memset(&e, 0, sizeof(e));
+	e.action = action;
+	e.entity_type = entity_type;
+	e.outcome = AUDIT_SUCCESS;
+	e.summary = summary;
+	e.metadata = meta;
+	e.actor_role = "system";
+	return audit_append(c, &e);
+}

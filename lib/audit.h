@@ -34,6 +34,14 @@ struct audit_entry {
  * db_rc.
  */
 int	audit_append(struct ctx *, const struct audit_entry *);
+/*
+ * A successful act of a housekeeping tool, as the system: action on
+ * entity_type (no entity id), summary a fixed phrase, meta borrowed (may
+ * be NULL). Returns an enum db_rc.
+ */
+int	audit_append_system(struct ctx *, const char *action,
+	    const char *entity_type, const char *summary,
+	    struct json_object *meta);
 /* Most ids listed in the metadata of one audit_append_read row. */
 #define AUDIT_READ_MAX_IDS	500
 

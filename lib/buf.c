@@ -1,6 +1,7 @@
 /* Growable byte buffers with a hard maximum size. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,4 +89,31 @@ buf_release(struct buf *b)
 {
 	free(b->data);
 	buf_init(b, b->max);
+}
+
+int
+buf_add_file(struct buf *b, const char *path)
+{
+	FILE	*f;
+	char	 chunk[8192];
+	size_t	 n;
+	int	 rc = -1, err = 0;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(b, chunk, n) == -1) {
+			err = EFBIG;
+			goto out;
+		}
+	if (ferror(f))
+		err = EIO;
+	else
+		rc = 0;
+out:
+	explicit_bzero(chunk, sizeof(chunk));
+	fclose(f);
+	if (rc == -1)
+		errno = err;
+	return rc;
 }

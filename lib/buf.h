@@ -20,6 +20,12 @@ int	buf_adds(struct buf *, const char *);
 /* Append printf output; as buf_add. */
 int	buf_addf(struct buf *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * Append the whole file at path. 0, or -1 with errno set (ENOENT: no
+ * such file; EFBIG: past the maximum; the buffer then holds a prefix).
+ * The stack copy is wiped: fit for key files.
+ */
+int	buf_add_file(struct buf *, const char *path);
 /* Forget the contents, keep the memory. */
 void	buf_clear(struct buf *);
 /* Free the memory; the buffer may be used again after buf_init. */

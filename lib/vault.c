@@ -54,9 +54,8 @@ ring_add(uint32_t id, const char *hex, const char *where)
 	return 0;
 }
 
-/* A decimal key id in 1..2^31, digits only. 0 if malformed. */
-static uint32_t
-parse_id(const char *s)
+uint32_t
+vault_parse_key_id(const char *s)
 {
 	char		*end;
 	unsigned long	 v;
@@ -100,10 +99,10 @@ read_keys_file(const char *path, uint32_t *current)
 		if (n == 0)
 			continue;
 		if (tok == NULL && n == 3 && strcmp(w[0], "key") == 0) {
-			if (ring_add(parse_id(w[1]), w[2], path) == -1)
+			if (ring_add(vault_parse_key_id(w[1]), w[2], path) == -1)
 				goto out;
 		} else if (tok == NULL && n == 2 && strcmp(w[0], "current") == 0 &&
-		    (*current = parse_id(w[1])) != 0) {
+		    (*current = vault_parse_key_id(w[1])) != 0) {
 			continue;
 		} else {
 			log_errx("vault: '%s' line %d: expected 'key ID HEX' or "

@@ -61,5 +61,7 @@ int	vault_open(const struct cfg *, struct arena *, const char *field,
 	    size_t *outlen);
 /* The key id in a sealed value's header, or 0 if it is not one. */
 uint32_t vault_key_id(const unsigned char *in, size_t n);
+/* A decimal key id in 1..2^31-1, digits only (no sign, no space); 0 if not. */
+uint32_t vault_parse_key_id(const char *);
 
 #endif

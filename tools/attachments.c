@@ -66,7 +66,6 @@ static int
 batch_tx(struct ctx *c, void *arg)
 {
 	struct batch		*b = arg;
-	struct audit_entry	 e;
 	struct json_object	*meta, *ids;
 	unsigned long long	 n;
 	size_t			 i;
@@ -89,14 +88,8 @@ batch_tx(struct ctx *c, void *arg)
 	meta = json_object_new_object();
 	jset(meta, "ids", ids);
 	jset_int(meta, "count", (long long)b->gone);
-	memset(&e, 0, sizeof(e));
-	e.action = "purge";
-	e.entity_type = "attachment";
-	e.outcome = AUDIT_SUCCESS;
-	e.summary = "unattached uploads purged";
-	e.metadata = meta;
-	e.actor_role = "system";
-	rc = audit_append(c, &e);
+	rc = audit_append_system(c, "purge", "attachment",
+	    "unattached uploads purged", meta);
 	json_object_put(meta);
 	return rc;
 }

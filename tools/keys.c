@@ -54,7 +54,6 @@ int
 keys_audit_batch(struct ctx *c, const char *what, unsigned long n,
     uint32_t key_id)
 {
-	struct audit_entry	 e;
 	struct json_object	*meta;
 	int			 rc;
 
@@ -62,14 +61,8 @@ keys_audit_batch(struct ctx *c, const char *what, unsigned long n,
 	jset_str(meta, "column", what);
 	jset_int(meta, "count", (long long)n);
 	jset_int(meta, "key_id", (long long)key_id);
-	memset(&e, 0, sizeof(e));
-	e.action = "reencrypt";
-	e.entity_type = "data_key";
-	e.outcome = AUDIT_SUCCESS;
-	e.summary = "values sealed again under the current data key";
-	e.metadata = meta;
-	e.actor_role = "system";
-	rc = audit_append(c, &e);
+	rc = audit_append_system(c, "reencrypt", "data_key",
+	    "values sealed again under the current data key", meta);
 	json_object_put(meta);
 	return rc;
 }
@@ -80,21 +73,9 @@ keys_audit_batch(struct ctx *c, const char *what, unsigned long n,
 static int
 file_read(const char *path, struct buf *b)
 {
-	FILE	*f;
-	char	 chunk[4096];
-	size_t	 n;
-	int	 rc = -1;
-
-	if ((f = fopen(path, "r")) == NULL)
+	if (buf_add_file(b, path) == -1)
 		return errno == ENOENT ? 0 : -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(b, chunk, n) == -1)
-			goto out;
-	rc = ferror(f) ? -1 : 0;
-out:
-	explicit_bzero(chunk, sizeof(chunk));
-	fclose(f);
-	return rc;
+	return 0;
 }
 
 /* Replace the keys file with n bytes of s: a 0600 file, on disk, renamed. */
@@ -465,7 +446,7 @@ main(int argc, char *argv[])
 	}
 	needs_id = strcmp(cmd, "use") == 0 || strcmp(cmd, "retire") == 0;
 	if ((needs_id ? optind + 2 : optind + 1) != argc ||
-	    (needs_id && (id = parse_num(argv[optind + 1], 0x7fffffffUL)) == 0) ||
+	    (needs_id && (id = vault_parse_key_id(argv[optind + 1])) == 0) ||
 	    (!needs_id && strcmp(cmd, "new") != 0 &&
 	    strcmp(cmd, "reencrypt") != 0 && strcmp(cmd, "status") != 0)) {
 		usage();

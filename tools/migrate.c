@@ -93,25 +93,14 @@ list_files(const char *dir, char ***out, size_t *n)
 static int
 read_file(const char *path, struct buf *b)
 {
-	FILE	*f;
-	char	 chunk[8192];
-	size_t	 got;
-	int	 rc = -1;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		log_errx("migrate: cannot open '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(b, chunk, got) == -1) {
-			log_errx("migrate: '%s' is larger than %d bytes", path,
-			    MAX_FILE_SIZE);
-			goto out;
-		}
-	rc = ferror(f) ? -1 : 0;
-out:
-	fclose(f);
-	return rc;
+	if (buf_add_file(b, path) == 0)
+		return 0;
+	if (errno == EFBIG)
+		log_errx("migrate: '%s' is larger than %d bytes", path,
+		    MAX_FILE_SIZE);
+	else
+		log_errx("migrate: cannot read '%s': %s", path, strerror(errno));
+	return -1;
 }
 
 /* Apply one file unless recorded; refuse an edited one. 0, 1 (applied) or -1. */

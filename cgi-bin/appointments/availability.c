@@ -10,6 +10,7 @@
 #include "lib/audit.h"
 #include "lib/json.h"
 #include "lib/time.h"
+#include "lib/tx.h"
 #include "cgi-bin/appointments/appointments.h"
 #include "cgi-bin/appointments/fields.h"
 #include "cgi-bin/appointments/store.h"
@@ -216,13 +217,31 @@ parse_exceptions(struct ctx *c, const struct appt_availability_req *r,
 	av->nexc = r->exceptions.is_set ? r->exceptions.n : 0;
 }
 
+struct avail_put {
+	const struct avail	*av;
+	struct audit_entry	*e;
+};
+
+/* The replacement and its audit row (tx_run: run again after a deadlock). */
+static int
+avail_put_tx(struct ctx *c, void *arg)
+{
+	struct avail_put	*a = arg;
+	int			 rc;
+
+	if ((rc = store_avail_put(c->db, c->cap[0], a->av, c->actor.user_id,
+	    utc_now())) != DB_OK)
+		return rc;
+	return audit_append(c, a->e);
+}
+
 int
 appt_availability_put(struct ctx *c)
 {
 	struct appt_availability_req r;
 	struct avail		 av;
 	struct audit_entry	 e;
-	int			 rc;
+	struct avail_put	 a;
 
 	if (target_provider(c, POL_APPT_AVAIL_WRITE, "update") == -1)
 		return 0;
@@ -245,12 +264,9 @@ appt_availability_put(struct ctx *c)
 	e.entity_id = c->cap[0];
 	e.outcome = AUDIT_SUCCESS;
 	e.summary = "availability replaced";
-	if ((rc = db_begin(c->db)) == DB_OK && (rc = store_avail_put(c->db,
-	    c->cap[0], &av, c->actor.user_id, utc_now())) == DB_OK &&
-	    (rc = audit_append(c, &e)) == DB_OK)
-		rc = db_commit(c->db);
-	if (rc != DB_OK) {
-		db_rollback(c->db);
+	a.av = &av;
+	a.e = &e;
+	if (tx_run(c, avail_put_tx, &a) != DB_OK) {
 		problem_unavailable(c);
 		return 0;
 	}

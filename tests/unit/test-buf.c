@@ -1,12 +1,15 @@
 /* Unit tests for lib/buf: growth, the hard maximum, printf, clear and release. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "lib/buf.h"
@@ -280,12 +283,39 @@ t_buf_release(void **state)
 	assert_string_equal(b->data, "again");
 }
 
+/* A file appended whole; ENOENT for none; EFBIG past the maximum. */
+static void
+t_buf_add_file(void **state)
+{
+	struct buf	*b = *state;
+	char		 path[] = "/tmp/test-buf-XXXXXX";
+	int		 fd;
+
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_int_equal(write(fd, "key 1 abc\n", 10), 10);
+	close(fd);
+	buf_init(b, 64);
+	assert_int_equal(buf_adds(b, ">"), 0);
+	assert_int_equal(buf_add_file(b, path), 0);
+	assert_string_equal(b->data, ">key 1 abc\n");
+	buf_release(b);
+	buf_init(b, 4);
+	errno = 0;
+	assert_int_equal(buf_add_file(b, path), -1);
+	assert_int_equal(errno, EFBIG);
+	unlink(path);
+	errno = 0;
+	assert_int_equal(buf_add_file(b, path), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(t_buf_init),
+		T(t_buf_add_file),
 		T(t_buf_add_grow),
 		T(t_buf_add_large_once),
 		T(t_buf_add_exact_max),
