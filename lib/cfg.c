@@ -62,6 +62,7 @@ static const struct cfg_key keys[] = {
 	S("audit.signing_key_file", audit_signing_key_file, NULL),
 	S("audit.verify_key_file", audit_verify_key_file, NULL),
 	L("audit.gap_timeout_seconds", audit_gap_timeout_seconds, 120, 0, 86400),
+	L("audit.seal_lease_seconds", audit_seal_lease_seconds, 30, 2, 3600),
 	S("mfa.issuer", mfa_issuer, "Concierge"),
 	S("dev.clock_offset_file", dev_clock_offset_file, NULL),
 	/* robust: dev-only fault injection (lib/db.c, fault_commit_lost). */

@@ -44,6 +44,7 @@ struct cfg {
 	char	*audit_signing_key_file; /* sealer only: Ed25519 private key (PEM) */
 	char	*audit_verify_key_file;	/* Ed25519 public keys, oldest first (PEM) */
 	long	 audit_gap_timeout_seconds; /* sealer: before a missing id is skipped */
+	long	 audit_seal_lease_seconds; /* sealer: its lease (one sealer per cluster) */
 	char	*mfa_issuer;
 
 	char	*dev_clock_offset_file;	/* dev only: seconds added to utc_now */

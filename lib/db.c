@@ -50,6 +50,7 @@ struct db {
 	void			*hook_arg;
 	int			 is_lock_expected;	/* next failure: no log */
 	size_t			 node;		/* db.hosts: the entry in use */
+	int			 is_pinned;	/* to that entry only, no failover */
 	int			 is_commit_unknown;	/* COMMIT sent, its reply lost */
 };
 
@@ -264,7 +265,7 @@ connect_now(struct db *db)
 	if ((n = node_count(c->db_hosts)) == 0)
 		return connect_one(db, c->db_socket ? NULL : c->db_host,
 		    (unsigned int)c->db_port, c->db_socket);
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < (db->is_pinned ? 1 : n); k++) {
 		i = (db->node + k) % n;
 		if (node_entry(c->db_hosts, i, host, sizeof(host), &port,
 		    &sock, (unsigned int)c->db_port) == -1) {
@@ -273,7 +274,7 @@ connect_now(struct db *db)
 		}
 		if (connect_one(db, sock ? NULL : host, port, sock) == 0) {
 			/* Not on the preferred node: say so (failover). */
-			if (i != 0)
+			if (i != 0 && !db->is_pinned)
 				log_warnx("db: connected to db.hosts entry %zu "
 				    "of %zu", i + 1, n);
 			db->node = i;
@@ -336,7 +337,7 @@ reconnect(struct db *db)
 	db->is_in_tx = 0;
 	log_warnx("db: connection lost, reconnecting");
 	/* With db.hosts, try the next node first: this one failed us. */
-	if (node_count(db->cfg->db_hosts) > 1)
+	if (node_count(db->cfg->db_hosts) > 1 && !db->is_pinned)
 		db->node = (db->node + 1) % node_count(db->cfg->db_hosts);
 	return connect_now(db);
 }
@@ -356,6 +357,34 @@ db_open(struct db **out, const struct cfg *c, enum db_role role)
 	}
 	*out = db;
 	return 0;
+}
+
+int
+db_open_node(struct db **out, const struct cfg *c, enum db_role role,
+    size_t node)
+{
+	struct db	*db;
+
+	*out = NULL;
+	if (node >= node_count(c->db_hosts))
+		return -1;
+	db = xcalloc(1, sizeof(*db));
+	db->cfg = c;
+	db->role = role;
+	db->node = node;
+	db->is_pinned = 1;
+	if (connect_now(db) == -1) {
+		free(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+size_t
+db_node_count(const struct cfg *c)
+{
+	return node_count(c->db_hosts);
 }
 
 void
@@ -710,7 +739,7 @@ db_rollback(struct db *db)
 		db->is_aborted = 0;
 		db->is_in_tx = 0;
 		/* db.hosts: the next connection tries another node first. */
-		if (node_count(db->cfg->db_hosts) > 1)
+		if (node_count(db->cfg->db_hosts) > 1 && !db->is_pinned)
 			db->node = (db->node + 1) % node_count(db->cfg->db_hosts);
 		return DB_OK;
 	}

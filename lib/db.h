@@ -107,6 +107,14 @@ enum db_role {
 
 /* Connect with the configured account. 0, or -1 after logging why. */
 int	db_open(struct db **, const struct cfg *, enum db_role);
+/*
+ * Connect to entry node (0-based) of db.hosts only: no failover, and a
+ * lost connection is made again to the same entry (the sealer asks each
+ * node of a cluster in turn). 0, or -1 after logging why.
+ */
+int	db_open_node(struct db **, const struct cfg *, enum db_role, size_t node);
+/* Number of entries in db.hosts: 0 when the config names one server. */
+size_t	db_node_count(const struct cfg *);
 /* Close and free; NULL is fine. */
 void	db_close(struct db *);
 /* Check the server answers, reconnecting once if not. 0 or -1. */

@@ -1,6 +1,7 @@
 /* SQL of the audit seal: entries, checkpoints, rows to seal, the sealer's lock. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/log.h"
@@ -75,6 +76,32 @@ static const char SQL_LOCK[] =
     "SELECT GET_LOCK(CONCAT('concierge_audit_seal.', DATABASE()), ?)";
 static const char SQL_UNLOCK[] =
     "SELECT RELEASE_LOCK(CONCAT('concierge_audit_seal.', DATABASE()))";
+
+/*
+ * The server and connection a lease names: "host:port:socket #id" (the
+ * socket tells apart servers of one host without TCP, whose port is 0).
+ */
+#define LEASE_NODE	"CONCAT(@@hostname, ':', @@port, ':', IFNULL(@@socket, ''))"
+#define LEASE_ME	"CONCAT(" LEASE_NODE ", ' #', CONNECTION_ID())"
+static const char SQL_LEASE_TAKE[] =
+    "UPDATE audit_seal_lease SET holder = " LEASE_ME ","
+    " taken_at = UTC_TIMESTAMP(6),"
+    " expires_at = UTC_TIMESTAMP(6) + INTERVAL ? SECOND"
+    " WHERE id = 1 AND (holder IS NULL OR expires_at <= UTC_TIMESTAMP(6)"
+    " OR SUBSTRING_INDEX(holder, ' #', 1) = " LEASE_NODE ")";
+static const char SQL_LEASE_WHO[] =
+    "SELECT holder, GREATEST(0, TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6),"
+    " expires_at) DIV 1000) FROM audit_seal_lease WHERE id = 1";
+static const char SQL_LEASE_RENEW[] =
+    "UPDATE audit_seal_lease SET expires_at = UTC_TIMESTAMP(6) + INTERVAL ?"
+    " SECOND WHERE id = 1 AND holder = " LEASE_ME;
+static const char SQL_LEASE_RELEASE[] =
+    "UPDATE audit_seal_lease SET holder = NULL, taken_at = NULL,"
+    " expires_at = NULL WHERE id = 1 AND holder = " LEASE_ME;
+static const char SQL_CLUSTER[] =
+    "SELECT @@wsrep_on, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+    " WHERE VARIABLE_NAME = 'WSREP_CLUSTER_SIZE'";
+static const char SQL_CAUSAL[] = "SET SESSION wsrep_sync_wait = 1";
 
 /* Copy a binary cell of exactly n bytes. 0 or -1. */
 static int
@@ -335,4 +362,77 @@ int
 store_audit_unlock(struct db *db)
 {
 	return db_exec(db, SQL_UNLOCK, DB_NOARGS, NULL);
+}
+
+int
+store_audit_lease_take(struct db *db, struct arena *a, long sec, int *got,
+    char *holder, size_t holdersz, long long *left)
+{
+	struct db_res		 res;
+	unsigned long long	 n = 0;
+	int			 rc;
+
+	*got = 0;
+	*left = 0;
+	if (holdersz > 0)
+		holder[0] = '\0';
+	rc = db_exec(db, SQL_LEASE_TAKE, DB_ARGS(DB_INT(sec)), &n);
+	if (rc == DB_OK && n == 1) {
+		*got = 1;
+		return DB_OK;
+	}
+	/* Another node's takeover certified first: it holds the lease. */
+	if (rc != DB_OK && rc != DB_DEADLOCK)
+		return rc;
+	if ((rc = db_query(db, a, SQL_LEASE_WHO, DB_NOARGS, &res)) != DB_OK)
+		return rc;
+	if (res.nrows != 1)
+		return DB_ERROR;	/* no lease row: not migrated */
+	if (res.rows[0].v[0] != NULL && holdersz > 0)
+		snprintf(holder, holdersz, "%s", res.rows[0].v[0]);
+	if (res.rows[0].v[1] != NULL && db_cell_int(res.rows[0].v[1], left) == -1)
+		return DB_ERROR;
+	return DB_OK;
+}
+
+int
+store_audit_lease_renew(struct db *db, long sec, int *owned)
+{
+	unsigned long long	 n = 0;
+	int			 rc;
+
+	*owned = 0;
+	if ((rc = db_exec(db, SQL_LEASE_RENEW, DB_ARGS(DB_INT(sec)), &n)) !=
+	    DB_OK)
+		return rc;
+	*owned = n == 1;
+	return DB_OK;
+}
+
+int
+store_audit_lease_release(struct db *db)
+{
+	return db_exec(db, SQL_LEASE_RELEASE, DB_NOARGS, NULL);
+}
+
+int
+store_audit_cluster(struct db *db, struct arena *a, long long *size)
+{
+	struct db_res	 res;
+	int		 rc;
+
+	*size = 0;
+	if ((rc = db_query(db, a, SQL_CLUSTER, DB_NOARGS, &res)) != DB_OK)
+		return rc;
+	if (res.nrows == 1 && res.rows[0].v[0] != NULL &&
+	    strcmp(res.rows[0].v[0], "1") == 0 &&
+	    db_cell_int(res.rows[0].v[1], size) == -1)
+		return DB_ERROR;
+	return DB_OK;
+}
+
+int
+store_audit_causal_reads(struct db *db)
+{
+	return db_exec(db, SQL_CAUSAL, DB_NOARGS, NULL);
 }

@@ -109,4 +109,39 @@ int	store_audit_lock(struct db *, struct arena *, long wait_sec, int *got);
 /* Release the advisory lock. Returns an enum db_rc. */
 int	store_audit_unlock(struct db *);
 
+/*
+ * The sealer's lease (audit_seal_lease, migration 0019), which a cluster
+ * replicates. Its holder is this connection, named by the server:
+ * "host:port:socket #connection-id". Call with the advisory lock held.
+ *
+ * Take it for sec seconds if it is free, expired, or held by a sealer of
+ * this server (gone, since this one holds the server's lock). *got is 1
+ * when taken; otherwise holder (NUL-terminated, cut to holdersz) names
+ * who has it and *left how many milliseconds it still runs. A write-set
+ * conflict with another node's takeover is answered *got = 0. Returns an
+ * enum db_rc.
+ */
+int	store_audit_lease_take(struct db *, struct arena *, long sec, int *got,
+	    char *holder, size_t holdersz, long long *left_ms);
+/*
+ * Extend the lease by sec seconds from now, inside the caller's
+ * transaction or alone; *owned is 0 when this connection no longer
+ * holds it (taken over, or the connection was made again). Returns an
+ * enum db_rc.
+ */
+int	store_audit_lease_renew(struct db *, long sec, int *owned);
+/* Give the lease up if this connection holds it. Returns an enum db_rc. */
+int	store_audit_lease_release(struct db *);
+/*
+ * Whether the server is a Galera node (wsrep_on), and if so the size of
+ * its cluster (0 otherwise). Returns an enum db_rc.
+ */
+int	store_audit_cluster(struct db *, struct arena *, long long *size);
+/*
+ * Make this connection's reads causal (wsrep_sync_wait = 1): each waits
+ * until the node has applied everything the cluster committed before it.
+ * Returns an enum db_rc.
+ */
+int	store_audit_causal_reads(struct db *);
+
 #endif

@@ -360,7 +360,7 @@ clu_status() {
 
 # The full form of the cluster tests, against a cluster it brings up (and
 # stops again unless KEEP=1).
-CLU_TESTS=(tests/e2e/e2e-cluster-races.sh tests/e2e/e2e-cluster-failover.sh)
+CLU_TESTS=(tests/e2e/e2e-cluster-races.sh tests/e2e/e2e-cluster-audit.sh tests/e2e/e2e-cluster-failover.sh)
 
 clu_test() {
 	local rc=0 t

@@ -10,8 +10,17 @@
  * sealer first saw a higher id is recorded as a skip entry in the chain,
  * so verification knows it never existed and flags a row that appears
  * there later. Each pass is one transaction: seal entries plus a
- * checkpoint. An advisory lock keeps to one sealer; the primary key of
- * audit_seal makes a second one fail rather than seal an id twice.
+ * checkpoint. An advisory lock keeps to one sealer per server and a
+ * replicated lease row to one per cluster (renewed in every pass's
+ * transaction, so a sealer whose lease was taken over writes nothing);
+ * the primary key of audit_seal makes a second one fail rather than seal
+ * an id twice.
+ *
+ * On a Galera cluster (docs/SCALING.md) reads are causal (wsrep_sync_wait),
+ * so a row another node committed is seen, and before a missing id is
+ * given up every node of db.hosts is asked whether an open transaction
+ * holds it: a node sees only its own transactions' locks. While a node of
+ * the cluster does not answer, no id is given up.
  */
 #include "config.h"
 
@@ -37,6 +46,10 @@
 #define GAP_MARGIN	(10 * UTC_SEC)
 /* A held id is logged at most this often. */
 #define HELD_LOG_EVERY	(60 * UTC_SEC)
+/* db.hosts entries asked about held ids (lib/db.c takes at most 16). */
+#define MAX_NODES	16
+/* A lease held elsewhere is tried again at least this often (--follow). */
+#define LEASE_POLL	(5 * UTC_SEC)
 
 /* A range of ids seen missing below a visible id, and since when. */
 struct gap {
@@ -46,6 +59,13 @@ struct gap {
 
 struct sealer {
 	struct db			*db;
+	enum db_role			 role;
+	struct db			*nodes[MAX_NODES];	/* db.hosts, opened when needed */
+	size_t				 nnodes;
+	long long			 cluster_size;	/* 0: not a Galera node */
+	int64_t				 renewed_at;	/* monotonic usec of the lease's last renewal */
+	int64_t				 unanswered_logged_at;
+	int				 is_lease_lost;
 	struct arena			 arena;
 	struct seal_ctx			 sc;
 	const struct cfg		*cfg;
@@ -101,6 +121,33 @@ nap(int64_t usec)
 
 	while (!stop && mono_now() < end)
 		nanosleep(&ts, NULL);
+}
+
+/* The lease runs lease seconds; it is renewed a third of that in. */
+static int64_t
+lease_renew_every(const struct sealer *s)
+{
+	return s->o->lease * UTC_SEC / 3;
+}
+
+/* Renew the lease when a third of it has run. 0, or -1 if it is lost. */
+static int
+lease_keep(struct sealer *s)
+{
+	int	 owned;
+
+	if (mono_now() - s->renewed_at < lease_renew_every(s))
+		return 0;
+	if (store_audit_lease_renew(s->db, s->o->lease, &owned) != DB_OK)
+		return -1;
+	if (!owned) {
+		log_warnx("seal: the lease was taken over (or the connection was "
+		    "made again); taking it again");
+		s->is_lease_lost = 1;
+		return -1;
+	}
+	s->renewed_at = mono_now();
+	return 0;
 }
 
 /*
@@ -261,6 +308,72 @@ log_held(struct sealer *s, unsigned long long id, int64_t age, int64_t now)
 	    (long long)(age / UTC_SEC));
 }
 
+/* Connect to entry i of db.hosts. 0 or -1. */
+static int
+node_open(struct sealer *s, size_t i)
+{
+	return db_open_node(&s->nodes[i], s->cfg, s->role, i);
+}
+
+/* Log, at most once a minute, that a node did not answer. */
+static void
+log_unanswered(struct sealer *s, size_t answered, size_t need,
+    unsigned long long lo, unsigned long long hi, int64_t now)
+{
+	if (s->unanswered_logged_at != 0 &&
+	    now - s->unanswered_logged_at < HELD_LOG_EVERY)
+		return;
+	s->unanswered_logged_at = now;
+	log_warnx("seal: %zu of %zu nodes of the cluster answered; ids "
+	    "%llu..%llu are not given up until each can say whether an open "
+	    "transaction there holds one", answered, need, lo, hi);
+}
+
+/*
+ * On a Galera cluster, ask each node of db.hosts whether an open
+ * transaction there holds an id of lo..hi, or its row has committed
+ * there: a node sees only its own transactions' locks. Each asks with
+ * causal reads, so a node that lags cannot yet hand out one of these ids
+ * once asked. Lowers *id (setting *is_held) to the lowest one found;
+ * *is_blocked when a node did not answer. 0 or -1.
+ */
+static int
+held_on_nodes(struct sealer *s, unsigned long long lo, unsigned long long hi,
+    unsigned long long *id, int *is_held, int *is_blocked, int64_t now)
+{
+	unsigned long long	 nid;
+	size_t			 i, answered = 0, need;
+	int			 found;
+
+	*is_blocked = 0;
+	if (s->cluster_size == 0 || s->nnodes == 0)
+		return 0;
+	for (i = 0; i < s->nnodes; i++) {
+		if (s->nodes[i] == NULL && node_open(s, i) == -1)
+			continue;
+		if (store_audit_causal_reads(s->nodes[i]) != DB_OK ||
+		    store_audit_held_min(s->nodes[i], &s->arena, lo, hi, &nid,
+		    &found) != DB_OK) {
+			db_close(s->nodes[i]);
+			s->nodes[i] = NULL;
+			continue;
+		}
+		answered++;
+		if (found && (!*is_held || nid < *id)) {
+			*is_held = 1;
+			*id = nid;
+		}
+	}
+	/* Every member must answer; if db.hosts lists fewer, all it lists. */
+	need = (long long)s->nnodes < s->cluster_size ? s->nnodes :
+	    (size_t)s->cluster_size;
+	if (answered < need) {
+		*is_blocked = 1;
+		log_unanswered(s, answered, need, lo, hi, now);
+	}
+	return 0;
+}
+
 /*
  * The gap lo..hi lies before the next visible row. Returns 1 if it was
  * sealed as skipped (the walk goes on), 0 if the pass stops here (p->stop
@@ -274,15 +387,20 @@ pass_gap(struct sealer *s, struct pass *p, unsigned long long lo,
 {
 	unsigned long long	 held;
 	int64_t			 age = now - gap_seen(s, lo, hi, now);
-	int			 is_held;
+	int			 is_held, is_blocked;
 
 	if (age < s->o->gap_timeout) {
 		p->stop = PASS_BLOCKED;
 		return 0;
 	}
 	if (store_audit_held_min(s->db, &s->arena, lo, hi, &held, &is_held) !=
-	    DB_OK)
+	    DB_OK ||
+	    held_on_nodes(s, lo, hi, &held, &is_held, &is_blocked, now) == -1)
 		return -1;
+	if (is_blocked) {
+		p->stop = PASS_BLOCKED;
+		return 0;
+	}
 	if (!is_held)
 		return add_skip(s, p, lo, hi) == -1 ? -1 : 1;
 	if (held > lo && add_skip(s, p, lo, held - 1) == -1)
@@ -333,7 +451,7 @@ chain_rows(struct sealer *s, const struct db_res *res, struct pass *p)
 static int
 write_pass(struct sealer *s, const struct pass *p, struct seal_checkpoint *cp)
 {
-	int	 rc;
+	int	 rc, owned = 0;
 
 	memset(cp, 0, sizeof(*cp));
 	cp->seq = s->seq + 1;
@@ -347,11 +465,21 @@ write_pass(struct sealer *s, const struct pass *p, struct seal_checkpoint *cp)
 	if (seal_checkpoint_sign(&s->sc, s->signer, cp) == -1)
 		return DB_ERROR;
 	if ((rc = db_begin(s->db)) == DB_OK &&
+	    (rc = store_audit_lease_renew(s->db, s->o->lease, &owned)) == DB_OK &&
+	    owned &&
 	    (rc = store_audit_seal_add(s->db, p->e, (size_t)p->n)) == DB_OK &&
-	    (rc = store_audit_checkpoint_add(s->db, cp)) == DB_OK)
-		rc = db_commit(s->db);
-	if (rc != DB_OK)
-		db_rollback(s->db);
+	    (rc = store_audit_checkpoint_add(s->db, cp)) == DB_OK &&
+	    (rc = db_commit(s->db)) == DB_OK) {
+		s->renewed_at = mono_now();
+		return DB_OK;
+	}
+	db_rollback(s->db);
+	if (rc == DB_OK && !owned) {
+		log_warnx("seal: the lease was taken over (or the connection was "
+		    "made again); nothing written, taking it again");
+		s->is_lease_lost = 1;
+		return DB_ERROR;
+	}
 	return rc;
 }
 
@@ -364,6 +492,8 @@ seal_pass(struct sealer *s)
 	int			 rc;
 
 	arena_reset(&s->arena);
+	if (lease_keep(s) == -1)
+		return PASS_ERROR;
 	if (store_audit_rows_after(s->db, &s->arena, s->last, s->o->batch,
 	    &res) != DB_OK)
 		return PASS_ERROR;
@@ -381,7 +511,10 @@ seal_pass(struct sealer *s)
 		if (rc == DB_DUPLICATE)
 			log_warnx("seal: another sealer wrote these ids; "
 			    "resuming from its head");
-		else
+		else if (rc == DB_DEADLOCK)
+			log_warnx("seal: the pass conflicted with another "
+			    "node's write (a takeover of the lease?); again");
+		else if (!s->is_lease_lost)
 			log_errx("seal: cannot write the seal (does the "
 			    "account have role concierge_sealer?)");
 		return rc == DB_DUPLICATE && load_tip(s) == 0 ? PASS_PROGRESS :
@@ -430,12 +563,76 @@ check_gap_timeout(struct sealer *s)
 	return -1;
 }
 
+/*
+ * Take the lease, waiting for it with --follow. Returns 1 when held, 0
+ * when not (logged), -1 on failure.
+ */
+static int
+lease_take(struct sealer *s)
+{
+	char		 holder[256];
+	long long	 left;	/* ms */
+	int64_t		 wait;
+	int		 got, is_logged = 0;
+
+	while (!stop) {
+		arena_reset(&s->arena);
+		if (store_audit_lease_take(s->db, &s->arena, s->o->lease, &got,
+		    holder, sizeof(holder), &left) != DB_OK)
+			return -1;
+		if (got) {
+			s->renewed_at = mono_now();
+			s->is_lease_lost = 0;
+			return 1;
+		}
+		if (!s->o->is_follow) {
+			log_errx("seal: another sealer holds the lease (%s, "
+			    "%lld s more)", holder[0] ? holder : "?",
+			    (left + 999) / 1000);
+			return 0;
+		}
+		if (!is_logged)
+			log_info("seal: the lease is held by %s for %lld s more; "
+			    "waiting", holder[0] ? holder : "?", (left + 999) / 1000);
+		is_logged = 1;
+		/* Just past its end (it may be renewed meanwhile: then again). */
+		wait = (left + 20) * 1000;
+		nap(wait < LEASE_POLL ? wait : LEASE_POLL);
+	}
+	return 0;
+}
+
+/*
+ * On a Galera node: causal reads, and the nodes of db.hosts to ask about
+ * held ids. 0 or -1.
+ */
+static int
+cluster_open(struct sealer *s)
+{
+	if (store_audit_cluster(s->db, &s->arena, &s->cluster_size) != DB_OK)
+		return -1;
+	if (s->cluster_size == 0)
+		return 0;
+	if (store_audit_causal_reads(s->db) != DB_OK)
+		return -1;
+	s->nnodes = db_node_count(s->cfg);
+	if (s->nnodes > MAX_NODES)
+		s->nnodes = MAX_NODES;
+	if ((long long)s->nnodes < s->cluster_size)
+		log_warnx("seal: the cluster has %lld nodes and db.hosts lists "
+		    "%zu: an id an open transaction holds on a node it does not "
+		    "list is given up after the gap timeout like any other; "
+		    "list every node", s->cluster_size, s->nnodes);
+	return 0;
+}
+
 /* Connect, take the lock (waiting with --follow), load the tip. Returns an AUDIT_EXIT_*. */
 static int
 sealer_open(struct sealer *s, enum db_role role)
 {
 	int	 got = 0;
 
+	s->role = role;
 	if (db_open(&s->db, s->cfg, role) == -1)
 		return AUDIT_EXIT_FAIL;
 	if (check_gap_timeout(s) == -1)
@@ -453,16 +650,30 @@ sealer_open(struct sealer *s, enum db_role role)
 			log_errx("seal: another sealer holds the lock");
 		return AUDIT_EXIT_FAIL;
 	}
+	/* Reads are causal before the tip is loaded: it may be another node's. */
+	if (cluster_open(s) == -1 || lease_take(s) != 1)
+		return AUDIT_EXIT_FAIL;
 	return load_tip(s) == 0 ? AUDIT_EXIT_OK : AUDIT_EXIT_FAIL;
 }
 
 static void
 sealer_close(struct sealer *s)
 {
-	if (s->db != NULL)
+	size_t	 i;
+
+	if (s->db != NULL) {
+		(void)store_audit_lease_release(s->db);
 		(void)store_audit_unlock(s->db);
+	}
 	db_close(s->db);
 	s->db = NULL;
+	for (i = 0; i < MAX_NODES; i++) {
+		db_close(s->nodes[i]);
+		s->nodes[i] = NULL;
+	}
+	s->nnodes = 0;
+	s->cluster_size = 0;
+	s->renewed_at = 0;
 }
 
 /*
@@ -500,6 +711,7 @@ static int
 run_follow(struct sealer *s, enum db_role role)
 {
 	enum pass_rc	 r;
+	int64_t		 wait;
 
 	while (!stop) {
 		if (s->db == NULL && sealer_open(s, role) != AUDIT_EXIT_OK) {
@@ -513,8 +725,10 @@ run_follow(struct sealer *s, enum db_role role)
 			log_warnx("seal: reconnecting after a failure");
 			sealer_close(s);
 		}
-		nap(r == PASS_BLOCKED && s->o->gap_timeout < s->o->interval ?
-		    s->o->gap_timeout : s->o->interval);
+		wait = r == PASS_BLOCKED && s->o->gap_timeout < s->o->interval ?
+		    s->o->gap_timeout : s->o->interval;
+		/* Back before the lease needs renewing. */
+		nap(wait < lease_renew_every(s) ? wait : lease_renew_every(s));
 	}
 	return AUDIT_EXIT_OK;
 }

@@ -299,6 +299,7 @@ cmd_seal(const struct cfg *cfg, enum db_role role,
 		return AUDIT_EXIT_FAIL;
 	if (!o->has_gap_timeout)
 		o->seal.gap_timeout = cfg->audit_gap_timeout_seconds * UTC_SEC;
+	o->seal.lease = cfg->audit_seal_lease_seconds;
 	rc = audit_seal_run(cfg, role, &signer, ring, &o->seal);
 	seal_key_release(&signer);
 	return rc;

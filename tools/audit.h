@@ -19,6 +19,7 @@ struct seal_opts {
 	int64_t		 interval;	/* usec between polls with --follow */
 	int64_t		 gap_timeout;	/* usec before a missing id counts as rolled back */
 	long		 batch;		/* rows read per sealing transaction */
+	long		 lease;		/* seconds of the sealer's lease (renewed each pass) */
 };
 
 /*

@@ -6,7 +6,11 @@
 # the gap timeout; an id whose transaction stays open past the timeout never
 # given up (issue 8: a slow commit used to become a false "row present at an
 # id sealed as never committed"); the gap timeout checked against InnoDB's
-# lock wait outside dev mode. Tampering: e2e-audit-tamper; keys: e2e-audit-keys.
+# lock wait outside dev mode; the lease that keeps to one sealer across a
+# cluster (migration 0019): held by the running sealer, fencing its writes
+# once taken over, waited for, taken at once from this server's dead sealer.
+# Tampering: e2e-audit-tamper; keys: e2e-audit-keys; on a Galera cluster:
+# e2e-cluster-audit.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 need_build
 . "$SRCDIR/tests/e2e/audit-seal-lib.sh"
@@ -211,6 +215,52 @@ like "$OUT" 'must exceed innodb_lock_wait_timeout' "saying why"
 OUT=$("$CLI" --config "$PCONF" seal 2>&1)
 is "$?" 0 "the default (audit.gap_timeout_seconds, 120 s) is accepted"
 is "$(sealed_through)" "$(sql "SELECT MAX(id) FROM audit_log")" "and seals"
+
+# --- the lease: one sealer per cluster (migration 0019) ---
+lease() { sql "SELECT CONCAT_WS(' ', IFNULL(holder, '-'), IFNULL(expires_at > UTC_TIMESTAMP(6), '-')) FROM audit_seal_lease"; }
+steal() {
+	sql "UPDATE audit_seal_lease SET holder = 'node-b.test:3306:/run/mysqld/mysqld.sock #42', taken_at = UTC_TIMESTAMP(6),
+		expires_at = UTC_TIMESTAMP(6) + INTERVAL $1 SECOND"
+}
+ME_NODE=$(sql "SELECT CONCAT(@@hostname, ':', @@port, ':', IFNULL(@@socket, ''))")
+on_exit "sql \"UPDATE audit_seal_lease SET holder = NULL, taken_at = NULL, expires_at = NULL\""
+touch_row
+seal --gap-timeout 2s
+is "$SRC $(lease)" "0 - -" "a sealing run gives the lease back when it ends"
+: >"$T_TMP/follow.log"
+follow --gap-timeout 2s --interval 200ms
+wait_until 10 "[[ \$(lease) == '$ME_NODE #'*' 1' ]]"
+ok $? "a running sealer holds the lease, named by its server and connection ($(lease))"
+conn=$(lease)
+conn=${conn##* #}
+conn=${conn%% *}
+is "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = $conn AND USER = '$SEAL_USER'")" 1 \
+	"the connection it names is the sealer's"
+# A sealer on another node takes the lease over (as if this one's had run out).
+steal 60
+touch_row
+R=$(sql "SELECT MAX(id) FROM audit_log")
+wait_until 20 "grep -q 'the lease is held by node-b.test:3306:/run/mysqld/mysqld.sock #42' '$T_TMP/follow.log'"
+ok $? "the sealer finds its lease taken over and waits for it"
+like "$(cat "$T_TMP/follow.log")" 'the lease was taken over' "saying so"
+ok "$(($(sealed_through) < R ? 0 : 1))" "nothing is sealed meanwhile (id $R waits; sealed through $(sealed_through))"
+sql "UPDATE audit_seal_lease SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND"
+wait_until 20 "sealed_to $R"
+ok $? "once that lease runs out, the sealer takes it back and seals id $R"
+like "$(lease)" "^$ME_NODE #[0-9]+ 1\$" "the lease names it again"
+kill -KILL "$FPID"
+wait "$FPID" 2>/dev/null
+touch_row
+seal --gap-timeout 2s
+is "$SRC $(lease)" "0 - -" "a lease left by this server's killed sealer is taken at once (its lock went with it)"
+steal 60
+touch_row
+seal --gap-timeout 2s
+is "$SRC" 3 "while another node's sealer holds the lease, a run is refused"
+like "$OUT" 'another sealer holds the lease \(node-b.test:3306:/run/mysqld/mysqld.sock #42, [0-9]+ s more\)' "saying whose it is and for how long"
+steal -1
+seal --gap-timeout 2s
+is "$SRC $(lease)" "0 - -" "an expired lease is taken over"
 
 # --- everything sealed is covered once ---
 seal --gap-timeout 2s

@@ -12,6 +12,10 @@
 #   throttle   N wrong passwords: exactly login.lock_threshold tried
 #   admit      six patients wait, N "admit next" of their provider: one 201,
 #              one running video session, one entry admitted
+#   notify     60 due outbox rows, three concierge-notify senders (one per
+#              node, batches of 4, a real SMTP server on loopback that holds
+#              its answers until all three are connected): every row sent
+#              once, no message twice, nothing reclaimed
 # Each result is checked on every node. Needs `scripts/dev cluster up`
 # (scripts/dev cluster test runs it; e2e-cluster-short.sh runs a part).
 # CLUSTER_SECTIONS (default: all of them) picks sections.
@@ -23,7 +27,7 @@
 . "$(dirname -- "$0")/waitingroom-lib.sh"
 
 N=${E2E_BURST:-30}
-SECTIONS=" ${CLUSTER_SECTIONS:-booking idempotency totp reset throttle admit} "
+SECTIONS=" ${CLUSTER_SECTIONS:-booking idempotency totp reset throttle admit notify} "
 PW='quartz-meadow-lantern-42'
 THRESHOLD=$(conf_get login.lock_threshold)
 THRESHOLD=${THRESHOLD:-10}
@@ -183,6 +187,51 @@ if want admit; then
 		"one entry admitted, on every node"
 	is "$(on_nodes "SELECT COUNT(*) FROM appointments WHERE id IN ($WIN_APPTS) AND status='in_session'")" "1|1|1" \
 		"one appointment in session, on every node"
+fi
+
+if want notify; then
+	. "$(dirname -- "$0")/notify-lib.sh"
+	NROWS=60
+	read -r NU _ NE <<<"$(nuser patient)"
+	NIDS=()
+	for ((i = 0; i < NROWS; i++)); do
+		NIDS+=("$(enqueue "$NU" email new_secure_message '' 'UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE')")
+	done
+	NLIST=$(IFS=,; echo "${NIDS[*]}")
+	barrier
+	# The sink answers no DATA until the three senders are connected, so
+	# their claims overlap instead of the first one taking everything.
+	sink_smtp cmail --gate 3
+	npids=()
+	for n in 1 2 3; do
+		CONF=$ROOT/var/cluster/node-$n.conf notify_conf "$T_TMP/notify-$n.conf" \
+			"notify.smtp_url=smtp://127.0.0.1:$SMTP_PORT" "notify.batch=4" \
+			"notify.poll_ms=50" "log.level=debug"
+		notify_bg "sender-$n" "$T_TMP/notify-$n.conf" --follow
+		npids+=("$BG_PID")
+	done
+	cf0=$(cert_failures)
+	wait_until 120 "[[ \$(node_sql 1 \"SELECT COUNT(*) FROM outbox WHERE id IN ($NLIST)
+		AND status = 'sent'\") == $NROWS ]]"
+	ok $? "$NROWS rows claimed by three senders on three nodes: all sent"
+	for p in "${npids[@]}"; do stop_pid "$p"; done
+	printf '%s\n' "${NIDS[@]}" >"$T_TMP/nids"
+	# (other sections' mails may go out too: only this section's rows count)
+	per=$(for n in 1 2 3; do
+		sed -n 's/.*notify: outbox \([0-9]*\) email sent.*/\1/p' "$T_TMP/sender-$n.log" |
+			grep -cFxf "$T_TMP/nids"
+	done | paste -sd ' ')
+	diag "this section's mails sent per sender (nodes 1 2 3): $per; certification failures and brute-force aborts: $(($(cert_failures) - cf0))"
+	got_mids=$(mails_to "$T_TMP/cmail" "$NE" | jq -r '.message_id' | sed -n 's/^<outbox\.\([0-9]*\)\..*/\1/p')
+	is "$(wc -l <<<"$got_mids")" "$NROWS" "the SMTP server received $NROWS messages, no more"
+	is "$(sort -u <<<"$got_mids" | wc -l)" "$NROWS" "one message per outbox row: none sent twice"
+	is "$(on_nodes "SELECT COUNT(*) FROM outbox WHERE id IN ($NLIST) AND status = 'sent'
+		AND attempts = 1 AND reclaims = 0")" "$NROWS|$NROWS|$NROWS" \
+		"every row sent at its first attempt, none reclaimed, on every node"
+	busy=0
+	for s in $per; do ((s > 0)) && busy=$((busy + 1)); done
+	is "$(($(tr ' ' '+' <<<"$per")))" "$NROWS" "the senders logged $NROWS sends of these rows in all ($per)"
+	ok $((busy >= 2 ? 0 : 1)) "the claims were shared: at least two senders sent ($per)"
 fi
 
 done_testing

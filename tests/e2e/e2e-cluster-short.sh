@@ -3,9 +3,9 @@
 # pass of scripts/dev test (ONCE_TESTS): `scripts/dev cluster up` (a
 # 3-node Galera cluster, a copy of every worker per node, from this
 # build's binaries), the cross-node races of e2e-cluster-races.sh for
-# bookings of one slot, idempotency keys, the password-reset token and
-# the waiting-room admit, then `cluster down` (docs/SCALING.md, "The
-# booking race").
+# bookings of one slot, idempotency keys, the password-reset token, the
+# waiting-room admit and the notification claims, the audit chain of
+# e2e-cluster-audit.sh, then `cluster down` (docs/SCALING.md).
 # The full form is `scripts/dev cluster test` (docs/SCALING.md).
 # lib.sh is not sourced here (its e2e lock would block the races script,
 # which sources it): this script only frames the run.
@@ -29,5 +29,13 @@ if ! dev up; then
 	tail -n 30 "$log" | sed 's/^/# /'
 	exit 1
 fi
-CONCIERGE_CLUSTER_PORT=$(<"$root/var/cluster/run/port") CONCIERGE_CONFIG=$root/var/cluster/node-1.conf \
-	CLUSTER_SECTIONS="booking idempotency reset admit" bash "$here/e2e-cluster-races.sh"
+export CONCIERGE_CLUSTER_PORT=$(<"$root/var/cluster/run/port") CONCIERGE_CONFIG=$root/var/cluster/node-1.conf
+# Two scripts, one TAP stream: their tests numbered on, one plan at the end.
+{
+	CLUSTER_SECTIONS="booking idempotency reset admit notify" bash "$here/e2e-cluster-races.sh" ||
+		echo "not ok - e2e-cluster-races.sh exited $?"
+	bash "$here/e2e-cluster-audit.sh" || echo "not ok - e2e-cluster-audit.sh exited $?"
+} | awk '/^1\.\.[0-9]+/ { next }
+	/^(not )?ok( |$)/ { n++; sub(/ok( [0-9]+)?/, "ok " n) }
+	{ print; fflush() }
+	END { print "1.." n }'
