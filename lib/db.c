@@ -28,6 +28,8 @@
 
 /* Constant statement used by db_ping. */
 static const char SQL_PING[] = "SELECT 1";
+/* Galera: a read waits until the node has applied what committed before it. */
+static const char SQL_CAUSAL[] = "SET SESSION wsrep_sync_wait = 1";
 
 struct db_cached {
 	const char	*sql;
@@ -51,6 +53,7 @@ struct db {
 	int			 is_lock_expected;	/* next failure: no log */
 	size_t			 node;		/* db.hosts: the entry in use */
 	int			 is_pinned;	/* to that entry only, no failover */
+	int			 is_causal;	/* wsrep_sync_wait = 1 on every connection */
 	int			 is_commit_unknown;	/* COMMIT sent, its reply lost */
 };
 
@@ -307,6 +310,8 @@ connect_one(struct db *db, const char *host, unsigned int port,
 	    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
 	mysql_options(db->my, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	if (db->is_causal)
+		mysql_options(db->my, MYSQL_INIT_COMMAND, SQL_CAUSAL);
 	if (db->role == DB_ROLE_ADMIN) {
 		flags |= CLIENT_MULTI_STATEMENTS;
 		user = c->db_admin_user;
@@ -379,6 +384,16 @@ db_open_node(struct db **out, const struct cfg *c, enum db_role role,
 	}
 	*out = db;
 	return 0;
+}
+
+int
+db_causal_reads(struct db *db)
+{
+	int	 rc;
+
+	if ((rc = db_exec(db, SQL_CAUSAL, DB_NOARGS, NULL)) == DB_OK)
+		db->is_causal = 1;
+	return rc;
 }
 
 size_t

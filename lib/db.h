@@ -113,6 +113,13 @@ int	db_open(struct db **, const struct cfg *, enum db_role);
  * node of a cluster in turn). 0, or -1 after logging why.
  */
 int	db_open_node(struct db **, const struct cfg *, enum db_role, size_t node);
+/*
+ * Galera only: make every read of this connection causal (wsrep_sync_wait
+ * = 1: it waits until the node has applied everything the cluster
+ * committed before it), now and on every connection lib/db makes again.
+ * Returns an enum db_rc.
+ */
+int	db_causal_reads(struct db *);
 /* Number of entries in db.hosts: 0 when the config names one server. */
 size_t	db_node_count(const struct cfg *);
 /* Close and free; NULL is fine. */

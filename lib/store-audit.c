@@ -98,11 +98,6 @@ static const char SQL_LEASE_RENEW[] =
 static const char SQL_LEASE_RELEASE[] =
     "UPDATE audit_seal_lease SET holder = NULL, taken_at = NULL,"
     " expires_at = NULL WHERE id = 1 AND holder = " LEASE_ME;
-static const char SQL_CLUSTER[] =
-    "SELECT @@wsrep_on, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
-    " WHERE VARIABLE_NAME = 'WSREP_CLUSTER_SIZE'";
-static const char SQL_CAUSAL[] = "SET SESSION wsrep_sync_wait = 1";
-
 /* Copy a binary cell of exactly n bytes. 0 or -1. */
 static int
 cell_bytes(const struct db_row *r, size_t i, unsigned char *out, size_t n)
@@ -413,26 +408,4 @@ int
 store_audit_lease_release(struct db *db)
 {
 	return db_exec(db, SQL_LEASE_RELEASE, DB_NOARGS, NULL);
-}
-
-int
-store_audit_cluster(struct db *db, struct arena *a, long long *size)
-{
-	struct db_res	 res;
-	int		 rc;
-
-	*size = 0;
-	if ((rc = db_query(db, a, SQL_CLUSTER, DB_NOARGS, &res)) != DB_OK)
-		return rc;
-	if (res.nrows == 1 && res.rows[0].v[0] != NULL &&
-	    strcmp(res.rows[0].v[0], "1") == 0 &&
-	    db_cell_int(res.rows[0].v[1], size) == -1)
-		return DB_ERROR;
-	return DB_OK;
-}
-
-int
-store_audit_causal_reads(struct db *db)
-{
-	return db_exec(db, SQL_CAUSAL, DB_NOARGS, NULL);
 }

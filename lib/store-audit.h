@@ -132,16 +132,5 @@ int	store_audit_lease_take(struct db *, struct arena *, long sec, int *got,
 int	store_audit_lease_renew(struct db *, long sec, int *owned);
 /* Give the lease up if this connection holds it. Returns an enum db_rc. */
 int	store_audit_lease_release(struct db *);
-/*
- * Whether the server is a Galera node (wsrep_on), and if so the size of
- * its cluster (0 otherwise). Returns an enum db_rc.
- */
-int	store_audit_cluster(struct db *, struct arena *, long long *size);
-/*
- * Make this connection's reads causal (wsrep_sync_wait = 1): each waits
- * until the node has applied everything the cluster committed before it.
- * Returns an enum db_rc.
- */
-int	store_audit_causal_reads(struct db *);
 
 #endif

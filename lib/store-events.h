@@ -35,11 +35,13 @@ int	store_events_of_user(struct db *, struct arena *, const char *user_id,
 	    unsigned long long after, unsigned long long through, long limit,
 	    struct event_row **rows, size_t *n);
 /*
- * Whether some event with lo <= id <= hi is inserted but not committed
- * (its row lock is held): a NOWAIT locking read. *is_busy 1 if so.
+ * Whether the range lo..hi must still be waited for: *is_busy 1 when
+ * some event there is inserted but not committed (its row lock is held:
+ * a NOWAIT locking read), else *has_rows 1 when one has committed since
+ * the caller read the range. Returns an enum db_rc.
  */
-int	store_events_busy(struct db *, unsigned long long lo,
-	    unsigned long long hi, int *is_busy);
+int	store_events_busy(struct db *, struct arena *, unsigned long long lo,
+	    unsigned long long hi, int *is_busy, int *has_rows);
 /*
  * The same for the recipient's events with id > after; *through gets the
  * highest such id committed (after if none).

@@ -18,7 +18,8 @@
 # checked free before anything starts: CPORT = CLUSTER_PORT or PORT+100;
 # nginx CPORT..CPORT+3, MariaDB TCP CPORT+4..+6 (loopback only), Galera
 # group communication CPORT+7..+9, IST CPORT+10..+12, SST (mariabackup)
-# CPORT+13..+15.
+# CPORT+13..+15, Redis (nchan's shared store, password in
+# var/cluster/redis.secret) CPORT+16.
 
 CLU=$VAR/cluster
 CLU_NODES=(1 2 3)
@@ -31,7 +32,7 @@ clu_paths() {
 	LOGD=$CLU/log
 	mkdir -p "$RUN" "$LOGD" || die "cannot create $CLU"
 	CPORT=${CLUSTER_PORT:-$((PORT + 100))}
-	((CPORT + 15 <= 65535)) || die "cluster ports CPORT..CPORT+15 out of range (CPORT=$CPORT)"
+	((CPORT + 16 <= 65535)) || die "cluster ports CPORT..CPORT+16 out of range (CPORT=$CPORT)"
 	CLU_URL=http://127.0.0.1:$CPORT
 }
 
@@ -40,14 +41,15 @@ clu_myport() { echo $((CPORT + 3 + $1)); }
 clu_gport() { echo $((CPORT + 6 + $1)); }
 clu_iport() { echo $((CPORT + 9 + $1)); }
 clu_sport() { echo $((CPORT + 12 + $1)); }
+clu_rport() { echo $((CPORT + 16)); }
 
 # port_busy PORT: something listens on 127.0.0.1:PORT.
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 clu_check_ports() {
 	local p
-	for ((p = CPORT; p <= CPORT + 15; p++)); do
-		port_busy "$p" && die "port $p (cluster block $CPORT..$((CPORT + 15))) is in use: set CLUSTER_PORT"
+	for ((p = CPORT; p <= CPORT + 16; p++)); do
+		port_busy "$p" && die "port $p (cluster block $CPORT..$((CPORT + 16))) is in use: set CLUSTER_PORT"
 	done
 	return 0
 }
@@ -222,8 +224,12 @@ clu_render() {
 	local name=$1 port=$2 w n list expr=()
 	shift 2
 	mkdir -p "$CLU/$name"
+	# nchan over the cluster's Redis: a client on any instance gets what is
+	# published through another (the relay publishes through the front door).
 	RENDER_PORT=$port RENDER_NGX=$CLU/$name RENDER_NCHAN_SOCK=$RUN/$name-nchan.sock \
-		RENDER_EVENTS_SOCK=$ROOT/var/run/events.sock render_nginx "$CLU/$name/nginx.conf.new"
+		RENDER_EVENTS_SOCK=$ROOT/var/run/events.sock \
+		RENDER_NCHAN_REDIS="redis://:$(<"$CLU/redis.secret")@127.0.0.1:$(clu_rport)" \
+		render_nginx "$CLU/$name/nginx.conf.new"
 	[[ $name == nginx ]] && sed -i "s|$RUN/nginx-nchan.sock|$RUN/nchan.sock|" "$CLU/$name/nginx.conf.new"
 	for w in "${WORKERS[@]}"; do
 		list=""
@@ -250,7 +256,10 @@ clu_nginx_start() {
 		*) port=$((CPORT + ${name#nginx-n})); clu_render "$name" "$port" "${name#nginx-n}" ;;
 		esac
 		stack_pid "$name" >/dev/null && continue
-		rm -f "$RUN/$name-nchan.sock" "$RUN/nchan.sock"
+		# (the front door's is nchan.sock, where the relay publishes; the
+		# others' must not remove it)
+		rm -f "$RUN/$name-nchan.sock"
+		[[ $name == nginx ]] && rm -f "$RUN/nchan.sock"
 		start_bg "$name" "$LOGD/$name.out" nginx -p "$CLU/$name/" -c "$CLU/$name/nginx.conf" -e "$CLU/$name/error.log"
 		for ((i = 0; i < 100; i++)); do
 			curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/" && break
@@ -274,12 +283,35 @@ clu_wait_healthy() {
 	say "cluster healthy: every worker on every node"
 }
 
+# clu_redis_start: the Redis nchan stores in (TCP on loopback, which nchan
+# needs; a unix socket for redis-cli; a password either way). Redis sets
+# its own process title: the template keeps var/ in it, so scripts/dev
+# knows the process for its own (proc_is_ours).
+clu_redis_start() {
+	local i
+	[[ -s $CLU/redis.secret ]] || { rand_hex 16 >"$CLU/redis.secret" && chmod 0600 "$CLU/redis.secret"; } ||
+		die "cannot write var/cluster/redis.secret"
+	stack_pid redis >/dev/null && return 0
+	command -v redis-server >/dev/null || die "redis-server is not installed"
+	start_bg redis "$LOGD/redis.log" redis-server --bind 127.0.0.1 --port "$(clu_rport)" \
+		--unixsocket "$RUN/redis.sock" --unixsocketperm 700 --requirepass "$(<"$CLU/redis.secret")" \
+		--save "" --appendonly no --dir "$CLU" --daemonize no \
+		--proc-title-template "{title} {listen-addr} $CLU/"
+	for ((i = 0; i < 100; i++)); do
+		redis-cli -s "$RUN/redis.sock" -a "$(<"$CLU/redis.secret")" --no-auth-warning ping 2>/dev/null |
+			grep -q PONG && return 0
+		sleep 0.1
+	done
+	fail "the cluster's Redis does not answer" "$LOGD/redis.log"
+}
+
 clu_relay_start() {
 	local bin=$B/tools/concierge-events
 	stack_pid relay >/dev/null && return 0
 	{
 		grep -vE '^[[:space:]]*(db\.(socket|host|port|hosts|user|password)|events\.(nchan_socket|wake_socket))[[:space:]]*=' "$VAR/relay.conf"
-		echo "db.socket = $(clu_sock 1)"
+		# Every node: a missing id is asked about on each (lib/cluster.c).
+		echo "db.hosts = $(clu_sock 1),$(clu_sock 2),$(clu_sock 3)"
 		echo "db.user = concierge_relay"
 		echo "db.password = $(<"$VAR/relay.secret")"
 		echo "events.nchan_socket = $RUN/nchan.sock"
@@ -317,6 +349,7 @@ clu_up() {
 		clu_conf "$n"
 	done
 	clu_workers_start
+	clu_redis_start
 	clu_nginx_start
 	clu_relay_start
 	clu_wait_healthy
@@ -326,7 +359,7 @@ clu_up() {
 clu_down() {
 	local -a names
 	mapfile -t names < <(clu_copy_names)
-	stop_names relay nginx nginx-n1 nginx-n2 nginx-n3
+	stop_names relay nginx nginx-n1 nginx-n2 nginx-n3 redis
 	stop_names "${names[@]}"
 	# The last node down is the one that may bootstrap: stop 3, 2, then 1.
 	STOP_TIMEOUT=60 stop_names mysqld-3
@@ -354,13 +387,14 @@ clu_status() {
 			printf '%-18s %-8s %s\n' "$name" - stopped
 			rc=3
 		fi
-	done < <(clu_copy_names; printf '%s\n' relay nginx nginx-n1 nginx-n2 nginx-n3)
+	done < <(clu_copy_names; printf '%s\n' relay redis nginx nginx-n1 nginx-n2 nginx-n3)
 	return "$rc"
 }
 
 # The full form of the cluster tests, against a cluster it brings up (and
 # stops again unless KEEP=1).
-CLU_TESTS=(tests/e2e/e2e-cluster-races.sh tests/e2e/e2e-cluster-audit.sh tests/e2e/e2e-cluster-failover.sh)
+CLU_TESTS=(tests/e2e/e2e-cluster-races.sh tests/e2e/e2e-cluster-audit.sh tests/e2e/e2e-cluster-events.sh
+	tests/e2e/e2e-cluster-failover.sh)
 
 clu_test() {
 	local rc=0 t

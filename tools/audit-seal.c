@@ -32,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/cluster.h"
 #include "lib/crypto.h"
 #include "lib/log.h"
 #include "lib/mem.h"
@@ -46,8 +47,6 @@
 #define GAP_MARGIN	(10 * UTC_SEC)
 /* A held id is logged at most this often. */
 #define HELD_LOG_EVERY	(60 * UTC_SEC)
-/* db.hosts entries asked about held ids (lib/db.c takes at most 16). */
-#define MAX_NODES	16
 /* A lease held elsewhere is tried again at least this often (--follow). */
 #define LEASE_POLL	(5 * UTC_SEC)
 
@@ -59,12 +58,8 @@ struct gap {
 
 struct sealer {
 	struct db			*db;
-	enum db_role			 role;
-	struct db			*nodes[MAX_NODES];	/* db.hosts, opened when needed */
-	size_t				 nnodes;
-	long long			 cluster_size;	/* 0: not a Galera node */
+	struct cluster			 cluster;	/* Galera: the nodes asked about held ids */
 	int64_t				 renewed_at;	/* monotonic usec of the lease's last renewal */
-	int64_t				 unanswered_logged_at;
 	int				 is_lease_lost;
 	struct arena			 arena;
 	struct seal_ctx			 sc;
@@ -308,70 +303,29 @@ log_held(struct sealer *s, unsigned long long id, int64_t age, int64_t now)
 	    (long long)(age / UTC_SEC));
 }
 
-/* Connect to entry i of db.hosts. 0 or -1. */
+/* What held_on_node gathers over the nodes: the lowest id held. */
+struct held_ask {
+	struct arena		*arena;
+	unsigned long long	 lo, hi, id;
+	int			 is_held;
+};
+
+/* cluster_ask's question to one node: does it hold an id of lo..hi? */
 static int
-node_open(struct sealer *s, size_t i)
+held_on_node(struct db *node, void *arg)
 {
-	return db_open_node(&s->nodes[i], s->cfg, s->role, i);
-}
+	struct held_ask		*q = arg;
+	unsigned long long	 id;
+	int			 found, rc;
 
-/* Log, at most once a minute, that a node did not answer. */
-static void
-log_unanswered(struct sealer *s, size_t answered, size_t need,
-    unsigned long long lo, unsigned long long hi, int64_t now)
-{
-	if (s->unanswered_logged_at != 0 &&
-	    now - s->unanswered_logged_at < HELD_LOG_EVERY)
-		return;
-	s->unanswered_logged_at = now;
-	log_warnx("seal: %zu of %zu nodes of the cluster answered; ids "
-	    "%llu..%llu are not given up until each can say whether an open "
-	    "transaction there holds one", answered, need, lo, hi);
-}
-
-/*
- * On a Galera cluster, ask each node of db.hosts whether an open
- * transaction there holds an id of lo..hi, or its row has committed
- * there: a node sees only its own transactions' locks. Each asks with
- * causal reads, so a node that lags cannot yet hand out one of these ids
- * once asked. Lowers *id (setting *is_held) to the lowest one found;
- * *is_blocked when a node did not answer. 0 or -1.
- */
-static int
-held_on_nodes(struct sealer *s, unsigned long long lo, unsigned long long hi,
-    unsigned long long *id, int *is_held, int *is_blocked, int64_t now)
-{
-	unsigned long long	 nid;
-	size_t			 i, answered = 0, need;
-	int			 found;
-
-	*is_blocked = 0;
-	if (s->cluster_size == 0 || s->nnodes == 0)
-		return 0;
-	for (i = 0; i < s->nnodes; i++) {
-		if (s->nodes[i] == NULL && node_open(s, i) == -1)
-			continue;
-		if (store_audit_causal_reads(s->nodes[i]) != DB_OK ||
-		    store_audit_held_min(s->nodes[i], &s->arena, lo, hi, &nid,
-		    &found) != DB_OK) {
-			db_close(s->nodes[i]);
-			s->nodes[i] = NULL;
-			continue;
-		}
-		answered++;
-		if (found && (!*is_held || nid < *id)) {
-			*is_held = 1;
-			*id = nid;
-		}
+	if ((rc = store_audit_held_min(node, q->arena, q->lo, q->hi, &id,
+	    &found)) != DB_OK)
+		return rc;
+	if (found && (!q->is_held || id < q->id)) {
+		q->is_held = 1;
+		q->id = id;
 	}
-	/* Every member must answer; if db.hosts lists fewer, all it lists. */
-	need = (long long)s->nnodes < s->cluster_size ? s->nnodes :
-	    (size_t)s->cluster_size;
-	if (answered < need) {
-		*is_blocked = 1;
-		log_unanswered(s, answered, need, lo, hi, now);
-	}
-	return 0;
+	return DB_OK;
 }
 
 /*
@@ -387,20 +341,26 @@ pass_gap(struct sealer *s, struct pass *p, unsigned long long lo,
 {
 	unsigned long long	 held;
 	int64_t			 age = now - gap_seen(s, lo, hi, now);
-	int			 is_held, is_blocked;
+	int			 is_held;
+	struct held_ask		 q = { &s->arena, lo, hi, 0, 0 };
 
 	if (age < s->o->gap_timeout) {
 		p->stop = PASS_BLOCKED;
 		return 0;
 	}
-	if (store_audit_held_min(s->db, &s->arena, lo, hi, &held, &is_held) !=
-	    DB_OK ||
-	    held_on_nodes(s, lo, hi, &held, &is_held, &is_blocked, now) == -1)
+	/*
+	 * Here, then (on a cluster) on every node: a node sees only its own
+	 * transactions' locks. While one does not answer, nothing is given up.
+	 */
+	if (held_on_node(s->db, &q) != DB_OK)
 		return -1;
-	if (is_blocked) {
+	if (!cluster_ask(&s->cluster, held_on_node, &q, "no missing audit id "
+	    "is given up until each can say whether it holds one")) {
 		p->stop = PASS_BLOCKED;
 		return 0;
 	}
+	held = q.id;
+	is_held = q.is_held;
 	if (!is_held)
 		return add_skip(s, p, lo, hi) == -1 ? -1 : 1;
 	if (held > lo && add_skip(s, p, lo, held - 1) == -1)
@@ -602,37 +562,12 @@ lease_take(struct sealer *s)
 	return 0;
 }
 
-/*
- * On a Galera node: causal reads, and the nodes of db.hosts to ask about
- * held ids. 0 or -1.
- */
-static int
-cluster_open(struct sealer *s)
-{
-	if (store_audit_cluster(s->db, &s->arena, &s->cluster_size) != DB_OK)
-		return -1;
-	if (s->cluster_size == 0)
-		return 0;
-	if (store_audit_causal_reads(s->db) != DB_OK)
-		return -1;
-	s->nnodes = db_node_count(s->cfg);
-	if (s->nnodes > MAX_NODES)
-		s->nnodes = MAX_NODES;
-	if ((long long)s->nnodes < s->cluster_size)
-		log_warnx("seal: the cluster has %lld nodes and db.hosts lists "
-		    "%zu: an id an open transaction holds on a node it does not "
-		    "list is given up after the gap timeout like any other; "
-		    "list every node", s->cluster_size, s->nnodes);
-	return 0;
-}
-
 /* Connect, take the lock (waiting with --follow), load the tip. Returns an AUDIT_EXIT_*. */
 static int
 sealer_open(struct sealer *s, enum db_role role)
 {
 	int	 got = 0;
 
-	s->role = role;
 	if (db_open(&s->db, s->cfg, role) == -1)
 		return AUDIT_EXIT_FAIL;
 	if (check_gap_timeout(s) == -1)
@@ -651,7 +586,8 @@ sealer_open(struct sealer *s, enum db_role role)
 		return AUDIT_EXIT_FAIL;
 	}
 	/* Reads are causal before the tip is loaded: it may be another node's. */
-	if (cluster_open(s) == -1 || lease_take(s) != 1)
+	if (cluster_open(&s->cluster, s->db, &s->arena, s->cfg, role, "seal") ==
+	    -1 || lease_take(s) != 1)
 		return AUDIT_EXIT_FAIL;
 	return load_tip(s) == 0 ? AUDIT_EXIT_OK : AUDIT_EXIT_FAIL;
 }
@@ -659,20 +595,13 @@ sealer_open(struct sealer *s, enum db_role role)
 static void
 sealer_close(struct sealer *s)
 {
-	size_t	 i;
-
 	if (s->db != NULL) {
 		(void)store_audit_lease_release(s->db);
 		(void)store_audit_unlock(s->db);
 	}
 	db_close(s->db);
 	s->db = NULL;
-	for (i = 0; i < MAX_NODES; i++) {
-		db_close(s->nodes[i]);
-		s->nodes[i] = NULL;
-	}
-	s->nnodes = 0;
-	s->cluster_size = 0;
+	cluster_close(&s->cluster);
 	s->renewed_at = 0;
 }
 

@@ -39,6 +39,8 @@ gap_passes(struct horizon *h, unsigned long long lo, unsigned long long hi,
 	}
 	if ((p = probe(arg, lo, hi)) == PROBE_ERROR)
 		return -1;
+	if (p == PROBE_AGAIN)
+		return 0;	/* read again at once (wait stays 0) */
 	if (p == PROBE_BUSY) {
 		if (age < h->gap_timeout)
 			return 0;

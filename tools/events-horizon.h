@@ -9,7 +9,10 @@
  *     at most gap_timeout;
  *   - an id nobody holds was rolled back, or its insert has taken its
  *     number but not yet written its row (a window of microseconds). Such
- *     a gap is skipped once it has been missing for gap_grace.
+ *     a gap is skipped once it has been missing for gap_grace;
+ *   - a gap where a row has committed since it was read (the probe found
+ *     it) is no gap: the pass stops there and the next read has the row.
+ *     Never given up, whatever its age.
  * How long a gap has been missing comes from the scan window: every id
  * up to scan_through that is missing now was already missing at scan_at.
  * The window is kept in the relay's row for the next relay, so its clock
@@ -25,6 +28,7 @@
 enum probe_rc {
 	PROBE_FREE = 0,		/* no id of the range is held */
 	PROBE_BUSY,		/* an insert in the range is not committed */
+	PROBE_AGAIN,		/* a row of the range committed since it was read */
 	PROBE_ERROR,
 };
 

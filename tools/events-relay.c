@@ -37,6 +37,7 @@
 
 #include "lib/id.h"
 #include "lib/log.h"
+#include "lib/cluster.h"
 #include "lib/mem.h"
 #include "lib/nchan.h"
 #include "lib/store-events.h"
@@ -75,6 +76,7 @@ struct relay {
 	const struct cfg	*cfg;
 	enum db_role		 role;
 	struct db		*db;
+	struct cluster		 cluster;	/* Galera: the nodes asked about held ids */
 	struct nchan		*nchan;
 	struct arena		 arena;
 	struct buf		 body;
@@ -221,15 +223,64 @@ lease(struct relay *r)
 
 /* ---- one pass ---- */
 
+/* What busy_on_node asks each node, and whether one said yes. */
+struct busy_ask {
+	struct arena		*arena;
+	unsigned long long	 lo, hi;
+	int			 is_busy, has_rows;
+};
+
+/* Does an open transaction on this node hold an id of lo..hi (or a row
+ * of it committed since)? */
+static int
+busy_on_node(struct db *node, void *arg)
+{
+	struct busy_ask	*q = arg;
+	int		 is_busy, has_rows, rc;
+
+	if ((rc = store_events_busy(node, q->arena, q->lo, q->hi, &is_busy,
+	    &has_rows)) == DB_OK) {
+		q->is_busy |= is_busy;
+		q->has_rows |= has_rows;
+	}
+	return rc;
+}
+
+/*
+ * Here, then (on a cluster) on every node: a node sees only its own
+ * transactions' locks. A node that does not answer counts as busy: the
+ * gap waits, at most events.gap_timeout_seconds.
+ */
 static enum probe_rc
 probe(void *arg, unsigned long long lo, unsigned long long hi)
 {
 	struct relay	*r = arg;
-	int		 is_busy;
+	struct busy_ask	 q = { &r->arena, lo, hi, 0, 0 };
+	int		 is_complete = 1;
 
-	if (store_events_busy(r->db, lo, hi, &is_busy) != DB_OK)
+	if (busy_on_node(r->db, &q) != DB_OK)
 		return PROBE_ERROR;
-	return is_busy ? PROBE_BUSY : PROBE_FREE;
+	if (!q.is_busy && !q.has_rows)
+		is_complete = cluster_ask(&r->cluster, busy_on_node, &q, "a "
+		    "missing event id waits until each can say whether it holds it");
+	if (q.has_rows)
+		return PROBE_AGAIN;
+	return q.is_busy || !is_complete ? PROBE_BUSY : PROBE_FREE;
+}
+
+/* Connect, with causal reads on a Galera node. 0 or -1. */
+static int
+relay_connect(struct relay *r)
+{
+	if (db_open(&r->db, r->cfg, r->role) == -1)
+		return -1;
+	if (cluster_open(&r->cluster, r->db, &r->arena, r->cfg, r->role,
+	    "relay") == -1) {
+		db_close(r->db);
+		r->db = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 /* The newest event id in channel kind of user (0 if none). 0 or -1. */
@@ -476,7 +527,7 @@ run_daemon(struct relay *r)
 	int		 got;
 
 	while (!stop) {
-		if (r->db == NULL && db_open(&r->db, r->cfg, r->role) == -1) {
+		if (r->db == NULL && relay_connect(r) == -1) {
 			wait_wake(r, UTC_SEC);
 			continue;
 		}
@@ -518,7 +569,7 @@ run_once(struct relay *r)
 	enum pass_rc		 rc;
 	int			 got, errors = 0;
 
-	if (db_open(&r->db, r->cfg, r->role) == -1)
+	if (relay_connect(r) == -1)
 		return EVENTS_EXIT_FAIL;
 	if ((got = lease(r)) != 1) {
 		if (got == 0)
@@ -579,6 +630,7 @@ events_relay_run(const struct cfg *cfg, enum db_role role,
 		    r->published);
 out:
 	relay_disconnect(r);
+	cluster_close(&r->cluster);
 	nchan_close(r->nchan);
 	buf_release(&r->body);
 	arena_release(&r->arena);

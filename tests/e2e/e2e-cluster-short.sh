@@ -5,7 +5,8 @@
 # build's binaries), the cross-node races of e2e-cluster-races.sh for
 # bookings of one slot, idempotency keys, the password-reset token, the
 # waiting-room admit and the notification claims, the audit chain of
-# e2e-cluster-audit.sh, then `cluster down` (docs/SCALING.md).
+# e2e-cluster-audit.sh, realtime over Redis (e2e-cluster-events.sh), then
+# `cluster down` (docs/SCALING.md).
 # The full form is `scripts/dev cluster test` (docs/SCALING.md).
 # lib.sh is not sourced here (its e2e lock would block the races script,
 # which sources it): this script only frames the run.
@@ -35,6 +36,7 @@ export CONCIERGE_CLUSTER_PORT=$(<"$root/var/cluster/run/port") CONCIERGE_CONFIG=
 	CLUSTER_SECTIONS="booking idempotency reset admit notify" bash "$here/e2e-cluster-races.sh" ||
 		echo "not ok - e2e-cluster-races.sh exited $?"
 	bash "$here/e2e-cluster-audit.sh" || echo "not ok - e2e-cluster-audit.sh exited $?"
+	bash "$here/e2e-cluster-events.sh" || echo "not ok - e2e-cluster-events.sh exited $?"
 } | awk '/^1\.\.[0-9]+/ { next }
 	/^(not )?ok( |$)/ { n++; sub(/ok( [0-9]+)?/, "ok " n) }
 	{ print; fflush() }

@@ -306,6 +306,37 @@ t_horizon_busy_gap_waits_for_commit(void **state)
 	assert_int_equal(h.skipped, 1);
 }
 
+/* The probe finds the missing id's row committed since the read. */
+static enum probe_rc
+probe_again(void *arg, unsigned long long lo, unsigned long long hi)
+{
+	(void)lo;
+	(void)hi;
+	((struct probe_script *)arg)->calls++;
+	return PROBE_AGAIN;
+}
+
+/* A gap whose row committed after the read is read again, never skipped, however old. */
+static void
+t_horizon_committed_since_read(void **state)
+{
+	const unsigned long long	 ids[] = { 13, 14 };
+	struct probe_script		 p = { NULL, 0, 0, 0 };
+	struct horizon			 h;
+
+	(void)state;
+	horizon_init(&h, 11, 100 * UTC_SEC);
+	h.scan_through = 14;
+	h.scan_at = 10 * UTC_SEC;	/* 90 s: past the grace and the timeout */
+	assert_int_equal(horizon_advance(&h, ids, 2, probe_again, &p), 0);
+	assert_int_equal(p.calls, 1);
+	assert_true(h.is_blocked);
+	assert_int_equal(h.through, 11);
+	assert_int_equal(h.count, 0);
+	assert_int_equal(h.skipped, 0);
+	assert_int_equal(h.wait, 0);	/* at once: the next read has the row */
+}
+
 static void
 t_horizon_new_window(void **state)
 {
@@ -374,6 +405,7 @@ main(void)
 		cmocka_unit_test(t_horizon_rolled_back_gap_skipped),
 		cmocka_unit_test(t_horizon_clock_back),
 		cmocka_unit_test(t_horizon_busy_gap_waits_for_commit),
+		cmocka_unit_test(t_horizon_committed_since_read),
 		cmocka_unit_test(t_horizon_new_window),
 		cmocka_unit_test(t_horizon_settled),
 		cmocka_unit_test(t_horizon_probe_error),
