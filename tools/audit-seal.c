@@ -538,8 +538,12 @@ lease_take(struct sealer *s)
 	while (!stop) {
 		arena_reset(&s->arena);
 		if (store_audit_lease_take(s->db, &s->arena, s->o->lease, &got,
-		    holder, sizeof(holder), &left) != DB_OK)
+		    holder, sizeof(holder), &left) != DB_OK) {
+			log_errx("seal: cannot take the sealer's lease (does the "
+			    "account have role concierge_sealer? is migration 0019 "
+			    "applied?)");
 			return -1;
+		}
 		if (got) {
 			s->renewed_at = mono_now();
 			s->is_lease_lost = 0;
