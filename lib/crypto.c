@@ -126,8 +126,8 @@ crypto_hex(const void *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
-nibble(char c)
+int
+crypto_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -147,8 +147,8 @@ crypto_unhex(const char *s, unsigned char *out, size_t n)
 	if (strlen(s) != 2 * n)
 		return -1;
 	for (i = 0; i < n; i++) {
-		hi = nibble(s[2 * i]);
-		lo = nibble(s[2 * i + 1]);
+		hi = crypto_hex_digit(s[2 * i]);
+		lo = crypto_hex_digit(s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);

@@ -44,6 +44,8 @@ int	crypto_equal(const void *, const void *, size_t n);
 void	crypto_hex(const void *, size_t n, char *out);
 /* Decode exactly 2n hex digits into out[n]. 0 or -1. */
 int	crypto_unhex(const char *, unsigned char *out, size_t n);
+/* The value of one hex digit (either case), or -1. */
+int	crypto_hex_digit(char c);
 /* base64url without padding into out[4 * ceil(n/3) + 1]; returns length. */
 size_t	crypto_b64url(const void *, size_t n, char *out);
 /*
