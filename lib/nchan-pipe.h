@@ -20,7 +20,7 @@ struct nchan_pipes *nchan_pipes_new(const char *socket_path);
 /* Close and free; NULL is fine. */
 void	nchan_pipes_free(struct nchan_pipes *);
 /*
- * Publish the count messages over npipes connections, each channel's in
+ * Publish the count messages over npipes connections, each user's in
  * order with one in flight at a time. 0, or -1 (see nchan_publish_many).
  */
 int	nchan_pipes_publish(struct nchan_pipes *, struct nchan_msg *,
