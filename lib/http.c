@@ -176,6 +176,8 @@ http_req_parse(struct http_req *r, const struct http_io *io, struct arena *a)
 	r->accept = param(io, "HTTP_ACCEPT");
 	r->last_event_id = param(io, "HTTP_LAST_EVENT_ID");
 	r->upgrade = param(io, "HTTP_UPGRADE");
+	r->conditional = param(io, "HTTP_IF_NONE_MATCH") != NULL ||
+	    param(io, "HTTP_IF_MODIFIED_SINCE") != NULL;
 	r->filename = param(io, "HTTP_X_FILENAME");
 	r->remote_addr = (v = param(io, "REMOTE_ADDR")) ? v : "";
 	/*

@@ -59,6 +59,7 @@ struct http_req {
 	const char		*accept;
 	const char		*last_event_id;
 	const char		*upgrade;	/* Upgrade: (WebSocket) */
+	int			 conditional;	/* If-None-Match or If-Modified-Since given */
 	const char		*filename;	/* X-Filename */
 	const char		*remote_addr;
 	const char		*request_id;	/* REQUEST_ID (nginx) or UNIQUE_ID (Apache);

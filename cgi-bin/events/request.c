@@ -116,6 +116,19 @@ events_req_parse(struct ctx *c, struct events_req *r)
 		else
 			r->transport = EV_POLL;
 	}
+	/*
+	 * nchan takes a stream's starting message from If-None-Match and
+	 * If-Modified-Since before our ?pos=, and an X-Accel-Redirect keeps
+	 * the client's headers: a position nchan does not hold aborts its
+	 * worker (nchan 1.3.6, spool.c:479; docs/EVENTS.md, "Conditional
+	 * headers"). EventSource and WebSocket clients never send them; the
+	 * long-poll goes through a proxy that drops them (nginx/).
+	 */
+	if (c->req->conditional && (r->transport == EV_SSE ||
+	    r->transport == EV_WS))
+		ctx_error(c, "If-None-Match", "and If-Modified-Since are not "
+		    "accepted on a stream: its position is the cursor "
+		    "(Last-Event-ID or ?after=)");
 	if (limit != NULL && parse_bounded(limit, 1, max, &r->limit) == -1)
 		ctx_error(c, "limit", "must be a number within the limit");
 	if (c->nerrs > 0) {

@@ -57,7 +57,7 @@ is "$(delta "$before" "$(counts)")" none "nothing written by any of it"
 # Headers a proxy might trust: the stream stays the attacker's own.
 curl -sN --max-time 120 -D "$T_TMP/tricky.hdr" -H 'Accept: text/event-stream' -H "Authorization: Bearer $A_TOK" \
 	-H "X-Accel-Redirect: /.nchan/sse/$V/$SV" -H "X-Channel-Id: s.$V" \
-	-H "X-Forwarded-For: 10.0.0.1" -H "If-None-Match: 0:0" -H "If-Modified-Since: Thu, 01 Jan 1970 00:00:01 GMT" \
+	-H "X-Forwarded-For: 10.0.0.1" \
 	"$BASE/api/v1/events" >"$T_TMP/tricky.sse" 2>/dev/null &
 on_exit "kill $!"
 # nchan answers the headers once the stream is subscribed.
@@ -85,5 +85,42 @@ grep -q "\"id\":$mine," "$T_TMP/tricky.sse"
 ok $? "and it is the attacker's"
 api GET "/api/v1/events?after=0&limit=100" "" -H "Authorization: Bearer $A_TOK"
 is "$(jq -c '[.data[].id]' <<<"$BODY")" "[$mine]" "JSON from the start of time: only the attacker's"
+
+# ---- conditional headers: nchan would take the start from them ----
+# nchan reads a stream's first message from If-None-Match and
+# If-Modified-Since before ?pos=, and the redirect keeps the client's
+# headers. A position nchan does not hold aborted its worker (every
+# stream of every user dropped): two such requests sufficed.
+ERRLOG=$ROOT/var/nginx/error.log
+died=$(grep -ac 'exited on signal' "$ERRLOG")
+read -r F F_TOK <<<"$(mkuser patient)"
+ims="If-Modified-Since: $(date -u -d '-1 min' '+%a, %d %b %Y %H:%M:%S GMT')"
+for i in 1 2; do
+	api GET /api/v1/events "" -H "Authorization: Bearer $F_TOK" -H 'Accept: text/event-stream' \
+		-H "$ims" -H 'If-None-Match: 0'
+	is "$STATUS" 422 "SSE with If-Modified-Since and If-None-Match ($i): 422"
+	is "$(jq -r '.errors[0].field' <<<"$BODY")" If-None-Match "the problem names the header"
+done
+api GET /api/v1/events "" -H "Authorization: Bearer $F_TOK" -H 'Accept: text/event-stream' -H "$ims"
+is "$STATUS" 422 "SSE with If-Modified-Since alone: 422"
+api GET /api/v1/events "" -H "Authorization: Bearer $F_TOK" -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
+	-H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' -H 'If-None-Match: 1:0'
+is "$STATUS" 422 "WebSocket with If-None-Match: 422"
+# The long-poll's proxy drops them: the cursor decides, not the headers
+# (which would point before the attacker's first event and send it again).
+curl -s --max-time 20 -H "Authorization: Bearer $A_TOK" -H 'If-None-Match: 0:0' \
+	-H 'If-Modified-Since: Thu, 01 Jan 1970 00:00:01 GMT' \
+	"$BASE/api/v1/events?after=$mine&wait=15" >"$T_TMP/cond.poll" 2>/dev/null &
+on_exit "kill $!"
+sleep 0.5
+mine2=$(ev_insert "$A")
+ev_wake
+wait_until 15 "[[ -s '$T_TMP/cond.poll' ]]"
+is "$(jq -c '[.data[].id]' "$T_TMP/cond.poll" 2>/dev/null)" "[$mine2]" \
+	"a long-poll with conditional headers gets the event after its cursor, and only that"
+is "$(grep -ac 'exited on signal' "$ERRLOG")" "$died" "no nginx worker died"
+ev_client fresh sse "$F_TOK"
+ev_opened fresh
+ok $? "the refused client's own stream opens"
 
 done_testing

@@ -77,11 +77,24 @@ one_case hup-parent HUP parent
 one_case term-child TERM child
 one_case hup-child HUP child
 
-# An idle child still leaves at once on SIGTERM (nothing to finish).
+# An idle child still leaves at once on SIGTERM (nothing to finish): the
+# parent does not wait out its grace period (STOP_GRACE_SEC, 30 s, then
+# SIGKILL, which it would log). Idle: both children wait in ppoll.
+idle_kids() {
+	local k n=0
+	for k in $(children_of "$1"); do
+		[[ $(cat "/proc/$k/wchan" 2>/dev/null) == *poll* ]] && n=$((n + 1))
+	done
+	((n == 2))
+}
 start_private idle "$CONF" --children 2
+wait_until 20 idle_kids "$PRIV_PID"
+ok $? "both children are idle, waiting for a connection"
 t0=$(date +%s%N)
 kill -TERM "$PRIV_PID"
-wait_until 10 proc_gone "$PRIV_PID"
+# Well within the grace period, on a loaded machine too.
+wait_until 25 proc_gone "$PRIV_PID"
 ok $? "idle children leave on SIGTERM ($((($(date +%s%N) - t0) / 1000000)) ms)"
+unlike "$(cat "$T_TMP/idle.log")" "died of signal" "no child had to be killed"
 
 done_testing
