@@ -30,6 +30,8 @@
 #define NCHAN_ID_MAX	48
 /* "Before the first message": nchan's "oldest" position. */
 #define NCHAN_ID_OLDEST	"0:0"
+/* Messages walked before giving up on a channel (it holds 64). */
+#define NCHAN_WALK_MAX	512
 
 struct nchan;
 
@@ -62,8 +64,8 @@ struct nchan_msg {
 int	nchan_publish_many(struct nchan *, struct nchan_msg *, size_t n,
 	    int max_parallel);
 /*
- * The newest message of the channel: *found 0 if it is empty or does not
- * exist; else its body in body (cleared first). 0 or -1.
+ * The newest message of the channel, walked to from its oldest: *found 0
+ * if it is empty or does not exist; else its body in body. 0 or -1.
  */
 int	nchan_newest(struct nchan *, char kind, const char *user_id, int *found,
 	    struct buf *body);
@@ -74,8 +76,11 @@ int	nchan_newest(struct nchan *, char kind, const char *user_id, int *found,
  */
 int	nchan_next(struct nchan *, char kind, const char *user_id, const char *pos,
 	    int *found, char id[NCHAN_ID_MAX], struct buf *body);
-/* Delete session channel x of session_id, ending its streams. 0 or -1. */
-int	nchan_end_session(struct nchan *, const char *session_id);
+/*
+ * Delete the user's two channels, ending every stream of theirs (the
+ * clients of sessions still valid reconnect and resume). 0 or -1.
+ */
+int	nchan_end_streams(struct nchan *, const char *user_id);
 
 /* The body published to channel kind for event e, into b. 0 or -1. */
 int	nchan_body(struct buf *b, char kind, const struct event_row *e);

@@ -19,8 +19,10 @@
  *
  * Workers send a datagram to events.wake_socket after a commit that
  * appended events; without one the relay looks every
- * events.relay_poll_ms. A session.revoked row also deletes that
- * session's channel in nchan, which ends its open streams.
+ * events.relay_poll_ms. A session.revoked row also deletes its user's
+ * channels in nchan, which ends their open streams (those of sessions
+ * still valid reconnect and resume; docs/EVENTS.md, "When a session
+ * ends").
  */
 #include "config.h"
 
@@ -61,8 +63,9 @@ enum pass_rc {
 	PASS_ERROR,		/* database or nchan: try again */
 };
 
+/* A user whose channels are deleted once more at due. */
 struct session_end {
-	char	 id[ID_LEN + 1];
+	char	 id[ID_LEN + 1];	/* the user */
 	int64_t	 due;		/* monotonic usec */
 };
 
@@ -319,14 +322,21 @@ tip_of(struct relay *r, struct tip *tips, size_t *ntips, const char *user)
 }
 
 static void
-end_session(struct relay *r, const char *session, int is_again)
+end_streams(struct relay *r, const char *user, int is_again)
 {
-	if (nchan_end_session(r->nchan, session) == -1)
-		log_warnx("relay: could not end the streams of a session");
-	if (is_again || r->nends == MAX_ENDS)
+	size_t	 i;
+
+	if (nchan_end_streams(r->nchan, user) == -1)
+		log_warnx("relay: could not end the streams of a user");
+	if (is_again)
+		return;
+	for (i = 0; i < r->nends; i++)
+		if (strcmp(r->ends[i].id, user) == 0)
+			return;
+	if (r->nends == MAX_ENDS)
 		return;
 	snprintf(r->ends[r->nends].id, sizeof(r->ends[r->nends].id), "%s",
-	    session);
+	    user);
 	r->ends[r->nends].due = utc_mono() + END_AGAIN_USEC;
 	r->nends++;
 }
@@ -343,7 +353,7 @@ ends_due(struct relay *r)
 
 	for (i = 0; i < r->nends; i++) {
 		if (r->ends[i].due <= now)
-			end_session(r, r->ends[i].id, 1);
+			end_streams(r, r->ends[i].id, 1);
 		else
 			r->ends[j++] = r->ends[i];
 	}
@@ -363,7 +373,7 @@ body_of(struct relay *r, char kind, const struct event_row *e, size_t *len)
 /*
  * Publish rows[0..n-1] to their channels, many at once (keeping each
  * channel's order); those up to maybe_sent may be in nchan already. Then
- * end the sessions that session.revoked rows name.
+ * end the streams of the users that session.revoked rows are for.
  */
 static int
 publish_rows(struct relay *r, const struct event_row *rows, size_t n,
@@ -416,9 +426,8 @@ publish_rows(struct relay *r, const struct event_row *rows, size_t n,
 		return -1;
 	for (i = 0; i < n; i++)
 		if (strcmp(rows[i].type, "session.revoked") == 0 &&
-		    strcmp(rows[i].entity_type, "session") == 0 &&
-		    id_is_valid(rows[i].entity_id))
-			end_session(r, rows[i].entity_id, 0);
+		    id_is_valid(rows[i].recipient))
+			end_streams(r, rows[i].recipient, 0);
 	return 0;
 }
 

@@ -34,8 +34,6 @@
 #include "lib/time.h"
 #include "cgi-bin/events/events.h"
 
-/* Messages walked before giving up on the channel (it holds ~64). */
-#define WALK_MAX	512
 /* Looks at an in-flight batch, 5 ms apart. */
 #define HANDOFF_TRIES	200
 #define HANDOFF_NAP_USEC	5000
@@ -69,7 +67,7 @@ walk(struct ctx *c, char kind, unsigned long long after, char pos[NCHAN_ID_MAX])
 
 	buf_init(&body, 64 * 1024);
 	snprintf(pos, NCHAN_ID_MAX, "%s", NCHAN_ID_OLDEST);
-	for (i = 0; i < WALK_MAX; i++) {
+	for (i = 0; i < NCHAN_WALK_MAX; i++) {
 		if (nchan_next(conn(c), kind, c->actor.user_id, pos, &found, id,
 		    &body) == -1)
 			goto out;
@@ -89,7 +87,7 @@ walk(struct ctx *c, char kind, unsigned long long after, char pos[NCHAN_ID_MAX])
 		snprintf(pos, NCHAN_ID_MAX, "%s", id);
 	}
 	log_warnx("events: %c.%s holds more than %d messages", kind,
-	    c->actor.user_id, WALK_MAX);
+	    c->actor.user_id, NCHAN_WALK_MAX);
 out:
 	buf_release(&body);
 	return rc;

@@ -7,8 +7,9 @@
 # render-nginx), and an events worker that reads positions through the
 # first. A client subscribed through one instance receives what is
 # published through the other (SSE and WebSocket, both ways), resumes
-# through the other instance from the buffer they share, and a session
-# deleted through one ends its stream on the other.
+# through the other instance from the buffer they share, and deleting a
+# user's channels through one (a session of theirs ended) ends their
+# streams on the other.
 . "$(dirname -- "$0")/lib.sh"
 . "$(dirname -- "$0")/appointments-lib.sh"
 . "$(dirname -- "$0")/events-lib.sh"
@@ -74,7 +75,6 @@ wait_until 10 "[[ \$(redis-cli -s '$RSOCK' -a '$RPW' --no-auth-warning client li
 ok $? "both nginx instances are connected to Redis"
 
 read -r U U_TOK <<<"$(mkuser patient)"
-S=$U	# mkuser gives the session the user's id
 NEXT=$(( $(sql "SELECT COALESCE(MAX(id), 0) FROM events") + 1000000 ))
 # publish VIA ID: event ID (above the table's ids) to U's two channels
 # through instance VIA's loopback server, as the relay would.
@@ -134,15 +134,17 @@ ev_wait a_resume 2
 ok $? "a new client through a resumes from the same buffer"
 is "$(ev_ids a_resume)" "$id3 $id4" "exactly the two after its cursor"
 
-# ---- a session ended through a ends its streams on b ----
-n=$(grep -c '"ev":"close"' "$T_TMP/b_ws.out")
-curl -s --unix-socket "$T_TMP/na.sock" -X DELETE "http://nchan/pub/x/$S" -o /dev/null
-wait_until 5 "(( \$(grep -c '\"ev\":\"close\"' '$T_TMP/b_ws.out') > $n ))"
-ok $? "deleting the session's channel through a closed the WebSocket on b"
-wait_until 5 "grep -q '\"ev\":\"disconnected\"' '$T_TMP/b_sse.out'"
-ok $? "and the SSE stream on b"
-
 like "$(redis-cli -s "$RSOCK" -a "$RPW" --no-auth-warning --scan --pattern '*' | grep -c "j\.$U")" '^[1-9]' \
 	"the channel j.<user> lives in Redis"
+
+# ---- a session ended through a ends the user's streams on b ----
+n=$(grep -c '"ev":"close"' "$T_TMP/b_ws.out")
+for k in j s; do
+	curl -s --unix-socket "$T_TMP/na.sock" -X DELETE "http://nchan/pub/$k/$U" -o /dev/null
+done
+wait_until 5 "(( \$(grep -c '\"ev\":\"close\"' '$T_TMP/b_ws.out') > $n ))"
+ok $? "deleting the user's channels through a closed the WebSocket on b"
+wait_until 5 "grep -q '\"ev\":\"disconnected\"' '$T_TMP/b_sse.out'"
+ok $? "and the SSE stream on b"
 
 done_testing

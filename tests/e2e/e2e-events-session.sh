@@ -2,10 +2,13 @@
 # e2e-events-session: when a session ends (logout, revoking it from another
 # session, a password change, the user disabled) its open streams end
 # within 5 s, and reconnecting with its token gets 401. Streams of the
-# user's other, still valid sessions go on. Real sign-ins, real clients.
+# user's other, still valid sessions end too (the user's channels are
+# deleted), reconnect by themselves and go on. Real sign-ins, real clients.
 . "$(dirname -- "$0")/lib.sh"
 . "$(dirname -- "$0")/events-lib.sh"
 
+ERRLOG=$ROOT/var/nginx/error.log
+died=$(grep -ac 'exited on signal' "$ERRLOG")
 PW=violet-harbor-canoe-17
 NEW_PW=amber-lantern-meadow-42
 ev_new_patient
@@ -169,5 +172,9 @@ api POST "/api/v1/users/$U/enable" "" -H "Authorization: Bearer $ADMIN"
 is "$STATUS" 200 "enabled again (the old sessions stay ended)"
 api GET /api/v1/events "" -H "Authorization: Bearer $T2"
 is "$STATUS" 401 "session 2's token stays refused"
+# Deleting a session channel that streams subscribed to together with the
+# user's (nchan's multi-channel subscription) aborted nchan 1.3.6's worker
+# under load: streams now subscribe to one channel each.
+is "$(grep -ac 'exited on signal' "$ERRLOG")" "$died" "no nginx worker died"
 
 done_testing
