@@ -667,6 +667,16 @@ parse_name(struct parser *p, struct gql_str *out)
 	return lex_next(&p->lx);
 }
 
+/* A Name into *out, and where it starts into *line, *column. */
+static int
+parse_name_at(struct parser *p, struct gql_str *out, unsigned int *line,
+    unsigned int *column)
+{
+	*line = p->lx.tline;
+	*column = p->lx.tcol;
+	return parse_name(p, out);
+}
+
 /* Enter one level of nesting (selection sets, lists, objects, list types). */
 static int
 nest(struct parser *p)
@@ -820,6 +830,8 @@ parse_type(struct parser *p, struct gql_type **out)
 	struct gql_type	*t = node(p, sizeof(*t));
 
 	*out = t;
+	t->line = p->lx.tline;
+	t->column = p->lx.tcol;
 	if (p->lx.t == T_LBRACKET) {
 		if (nest(p) == -1 || lex_next(&p->lx) == -1 ||
 		    parse_type(p, &t->of) == -1 || expect(p, T_RBRACKET) == -1)
@@ -849,7 +861,8 @@ parse_var_defs(struct parser *p, struct gql_var_def **out)
 		v = node(p, sizeof(*v));
 		v->line = p->lx.tline;
 		v->column = p->lx.tcol;
-		if (expect(p, T_DOLLAR) == -1 || parse_name(p, &v->name) == -1 ||
+		if (expect(p, T_DOLLAR) == -1 || parse_name_at(p, &v->name,
+		    &v->name_line, &v->name_column) == -1 ||
 		    expect(p, T_COLON) == -1 || parse_type(p, &v->type) == -1)
 			return -1;
 		if (p->lx.t == T_EQUALS && (lex_next(&p->lx) == -1 ||
@@ -865,11 +878,11 @@ parse_var_defs(struct parser *p, struct gql_var_def **out)
 
 /* A fragment's name: any Name but "on". */
 static int
-parse_fragment_name(struct parser *p, struct gql_str *out)
+parse_fragment_name(struct parser *p, struct gql_definition *d)
 {
 	if (is_keyword(p, "on"))
 		return unexpected(p);
-	return parse_name(p, out);
+	return parse_name_at(p, &d->name, &d->name_line, &d->name_column);
 }
 
 static int parse_selection_set(struct parser *, struct gql_selection **);
@@ -888,17 +901,20 @@ parse_selection(struct parser *p, struct gql_selection **out)
 			return -1;
 		if (is_keyword(p, "on")) {
 			s->kind = GQL_S_INLINE;
-			if (lex_next(&p->lx) == -1 ||
-			    parse_name(p, &s->type_condition) == -1)
+			if (lex_next(&p->lx) == -1 || parse_name_at(p,
+			    &s->type_condition, &s->tc_line, &s->tc_column) == -1)
 				return -1;
 		} else if (p->lx.t == T_NAME) {
 			s->kind = GQL_S_SPREAD;
-			return parse_name(p, &s->name) == -1 ? -1 :
+			return parse_name_at(p, &s->name, &s->name_line,
+			    &s->name_column) == -1 ? -1 :
 			    parse_directives(p, 0, &s->directives);
 		} else
 			s->kind = GQL_S_INLINE;
 		if (parse_directives(p, 0, &s->directives) == -1)
 			return -1;
+		s->set_line = p->lx.tline;
+		s->set_column = p->lx.tcol;
 		return parse_selection_set(p, &s->selections);
 	}
 	s->kind = GQL_S_FIELD;
@@ -913,8 +929,11 @@ parse_selection(struct parser *p, struct gql_selection **out)
 	if (parse_args(p, 0, &s->args) == -1 ||
 	    parse_directives(p, 0, &s->directives) == -1)
 		return -1;
-	if (p->lx.t == T_LBRACE)
+	if (p->lx.t == T_LBRACE) {
+		s->set_line = p->lx.tline;
+		s->set_column = p->lx.tcol;
 		return parse_selection_set(p, &s->selections);
+	}
 	return 0;
 }
 
@@ -958,12 +977,13 @@ parse_definition(struct parser *p, struct gql_definition **out)
 		return unexpected(p);
 	if (is_keyword(p, "fragment")) {
 		d->kind = GQL_D_FRAGMENT;
-		if (lex_next(lx) == -1 || parse_fragment_name(p, &d->name) == -1)
+		if (lex_next(lx) == -1 || parse_fragment_name(p, d) == -1)
 			return -1;
 		if (!is_keyword(p, "on"))
 			return fail_at(lx, lx->tline, lx->tcol, "Expected \"on\", "
 			    "found %s.", lx->t == T_NAME ? "Name" : tok_names[lx->t]);
-		if (lex_next(lx) == -1 || parse_name(p, &d->type_condition) == -1 ||
+		if (lex_next(lx) == -1 || parse_name_at(p, &d->type_condition,
+		    &d->tc_line, &d->tc_column) == -1 ||
 		    parse_directives(p, 0, &d->directives) == -1)
 			return -1;
 		return parse_selection_set(p, &d->selections);
@@ -983,7 +1003,8 @@ parse_definition(struct parser *p, struct gql_definition **out)
 		    ": type system definitions are not executable" : "");
 	if (lex_next(lx) == -1)
 		return -1;
-	if (lx->t == T_NAME && parse_name(p, &d->name) == -1)
+	if (lx->t == T_NAME && parse_name_at(p, &d->name, &d->name_line,
+	    &d->name_column) == -1)
 		return -1;
 	if (parse_var_defs(p, &d->vars) == -1 ||
 	    parse_directives(p, 0, &d->directives) == -1)

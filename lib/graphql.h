@@ -73,6 +73,7 @@ struct gql_type {
 	struct gql_str		 name;		/* when of is NULL */
 	struct gql_type		*of;		/* a list type: [of] */
 	int			 is_non_null;
+	unsigned int		 line, column;
 };
 
 enum gql_selection_kind {
@@ -90,6 +91,9 @@ struct gql_selection {
 	struct gql_directive	*directives;
 	struct gql_selection	*selections;	/* NULL: a leaf field */
 	unsigned int		 line, column;
+	unsigned int		 name_line, name_column;	/* a spread's name */
+	unsigned int		 tc_line, tc_column;	/* type_condition */
+	unsigned int		 set_line, set_column;	/* the "{" of selections */
 	struct gql_selection	*next;
 };
 
@@ -98,7 +102,8 @@ struct gql_var_def {
 	struct gql_type		*type;
 	struct gql_value	*default_value;	/* NULL when none */
 	struct gql_directive	*directives;
-	unsigned int		 line, column;
+	unsigned int		 line, column;	/* the "$" */
+	unsigned int		 name_line, name_column;
 	struct gql_var_def	*next;
 };
 
@@ -117,6 +122,8 @@ struct gql_definition {
 	struct gql_directive	*directives;
 	struct gql_selection	*selections;
 	unsigned int		 line, column;
+	unsigned int		 name_line, name_column;	/* when named */
+	unsigned int		 tc_line, tc_column;	/* fragment: type_condition */
 	struct gql_definition	*next;
 };
 
