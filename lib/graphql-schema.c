@@ -927,18 +927,9 @@ struct value_checker {
 const char *
 gql_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
-	va_list	 again;
-	char	*out;
-	int	 n;
+	const char	*out = arena_vprintf(a, fmt, ap);
 
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, again);
-	va_end(again);
-	if (n < 0)
-		return "(unprintable message)";
-	out = arena_alloc(a, (size_t)n + 1);
-	vsnprintf(out, (size_t)n + 1, fmt, ap);
-	return out;
+	return out != NULL ? out : "(unprintable message)";
 }
 
 const char *

@@ -240,8 +240,8 @@ const struct gql_ntype *gql_tref_named(const struct gql_tref *t);
 int	gql_tref_print(struct buf *out, const struct gql_tref *t);
 
 /*
- * printf into a, for messages (lib/mem.h has no va_list form yet). The
- * result lives in a; a format error gives a fixed string.
+ * arena_vprintf for messages: never NULL (a format error gives a fixed
+ * string).
  */
 const char *gql_vprintf(struct arena *a, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 2, 0)));

@@ -2,6 +2,7 @@
 #ifndef CONCIERGE_MEM_H
 #define CONCIERGE_MEM_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* malloc/calloc/realloc/strdup that abort the process on exhaustion. */
@@ -32,6 +33,9 @@ char	*arena_strndup(struct arena *, const char *s, size_t n);
 /* printf into the arena; NULL only if the format fails. */
 char	*arena_printf(struct arena *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* arena_printf with a va_list (ap is consumed). */
+char	*arena_vprintf(struct arena *, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 2, 0)));
 /* Free everything but keep the first block for reuse. */
 void	 arena_reset(struct arena *);
 /* Free everything. */

@@ -104,8 +104,7 @@ redirect(struct ctx *c, const struct events_req *r, const char *pos)
 
 	/*
 	 * No pos: the channel's oldest message (nchan_subscriber_first_message
-	 * oldest; its "0:0" does not work with two channels). after: the
-	 * cursor of the empty batch a long-poll ends with.
+	 * oldest). after: the cursor of the empty batch a long-poll ends with.
 	 */
 	if (snprintf(uri, sizeof(uri), "/.nchan/%s/%s/%s?pos=%s&after=%llu",
 	    where, c->actor.user_id, c->actor.session_id,
