@@ -102,6 +102,13 @@ static const struct cfg_key keys[] = {
 	L("events.relay_connections", events_relay_connections, 4, 1, 16),
 	L("events.gap_grace_ms", events_gap_grace_ms, 250, 1, 60000),
 	L("events.gap_timeout_seconds", events_gap_timeout_seconds, 60, 1, 3600),
+	/* graphql: cgi-bin/graphql (docs/GRAPHQL.md) */
+	L("graphql.max_bytes", gql_max_bytes, 65536, 1024, 1048576),
+	L("graphql.max_depth", gql_max_depth, 15, 1, 32),
+	L("graphql.max_fields", gql_max_fields, 2000, 1, 100000),
+	L("graphql.max_root_fields", gql_max_root_fields, 12, 1, 100),
+	/* -1: on in dev mode, off in prod; 0: off; 1: on */
+	L("graphql.introspection", gql_introspection, -1, -1, 1),
 	/* waitingroom and video */
 	L("waitingroom.checkin_before_minutes", wr_checkin_before_minutes, 15, 0, 1440),
 	L("waitingroom.checkin_after_end_minutes", wr_checkin_after_end_minutes, 0, 0, 1440),

@@ -80,6 +80,11 @@ struct cfg {
 	long	 events_nchan_poll_seconds; /* nchan's long-poll hold (nginx config) */
 	long	 events_max_waiting;	/* long-polls a worker instance holds at once */
 	long	 events_poll_ms;	/* how often a held long-poll looks again */
+	long	 gql_max_bytes;		/* a GraphQL document, bytes */
+	long	 gql_max_depth;		/* nested selection sets */
+	long	 gql_max_fields;	/* fields selected, fragments expanded */
+	long	 gql_max_root_fields;	/* root fields (REST requests) per document */
+	long	 gql_introspection;	/* -1: in dev mode only; 0 off; 1 on */
 	long	 events_sse_retry_ms;	/* "retry:" of SSE replies the worker writes */
 	long	 events_relay_poll_ms;	/* relay: idle poll without a wake-up */
 	long	 events_relay_lease_seconds; /* relay: takeover after silence */

@@ -11,6 +11,8 @@
 #include "lib/buf.h"
 #include "lib/mem.h"
 
+struct json_object;
+
 /* Longest request id taken from the server (audit_log.request_id). */
 #define HTTP_REQUEST_ID_MAX	64
 
@@ -78,6 +80,13 @@ struct http_resp {
 	const char	*runtime_headers;
 	struct buf	 body;
 	int		 is_streaming;	/* headers already sent */
+	/*
+	 * An in-process request (the GraphQL worker runs REST handlers):
+	 * json_reply and problem keep the reply object in captured (a
+	 * reference the runner puts) instead of writing the body.
+	 */
+	int		 is_capture;
+	struct json_object *captured;
 };
 
 enum http_body_rc {

@@ -1,6 +1,7 @@
 /* JSON request parsing against field tables, replies and problems. */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,40 +305,63 @@ parse_fields(struct ctx *c, const struct json_field *table,
 }
 
 int
-json_parse_body(struct ctx *c, const struct json_field *table, void *out)
+json_decode(const char *s, size_t len, struct json_object **out)
 {
 	struct json_tokener	*tok;
 	struct json_object	*obj = NULL;
 	size_t			 end;
 	int			 rc = -1;
 
-	if (c->req->body == NULL || c->req->body_len == 0) {
-		problem(c, 400, "malformed_json", "a JSON object body is required");
+	*out = NULL;
+	if (!utf8_valid(s, len) || len > INT_MAX)
 		return -1;
-	}
-	if ((tok = json_tokener_new_ex(JSON_MAX_DEPTH)) == NULL) {
-		problem(c, 500, "internal", "cannot parse now");
-		return -1;
-	}
+	if ((tok = json_tokener_new_ex(JSON_MAX_DEPTH)) == NULL)
+		return -2;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	if (!utf8_valid(c->req->body, c->req->body_len)) {
-		problem(c, 400, "malformed_json", "the body is not valid UTF-8");
-		goto out;
-	}
-	obj = json_tokener_parse_ex(tok, c->req->body, (int)c->req->body_len);
+	obj = json_tokener_parse_ex(tok, s, (int)len);
 	end = json_tokener_get_parse_end(tok);
 	/* A bare number or word waits for more input: end it. */
 	if (obj == NULL && json_tokener_get_error(tok) == json_tokener_continue)
 		obj = json_tokener_parse_ex(tok, "", 1);
 	/* Only white space may follow the value. */
-	while (end < c->req->body_len && (c->req->body[end] == ' ' ||
-	    c->req->body[end] == '\t' || c->req->body[end] == '\r' ||
-	    c->req->body[end] == '\n'))
+	while (end < len && (s[end] == ' ' || s[end] == '\t' ||
+	    s[end] == '\r' || s[end] == '\n'))
 		end++;
 	if (json_tokener_get_error(tok) != json_tokener_success ||
-	    end < c->req->body_len || has_nonfinite(obj, 0)) {
-		problem(c, 400, "malformed_json", "the body is not valid JSON");
+	    end < len || has_nonfinite(obj, 0))
 		goto out;
+	*out = obj;
+	obj = NULL;
+	rc = 0;
+out:
+	json_object_put(obj);
+	json_tokener_free(tok);
+	return rc;
+}
+
+int
+json_parse_body(struct ctx *c, const struct json_field *table, void *out)
+{
+	struct json_object	*obj = NULL;
+	int			 rc = -1;
+
+	if (c->req->body == NULL || c->req->body_len == 0) {
+		problem(c, 400, "malformed_json", "a JSON object body is required");
+		return -1;
+	}
+	if (!utf8_valid(c->req->body, c->req->body_len)) {
+		problem(c, 400, "malformed_json", "the body is not valid UTF-8");
+		return -1;
+	}
+	switch (json_decode(c->req->body, c->req->body_len, &obj)) {
+	case 0:
+		break;
+	case -2:
+		problem(c, 500, "internal", "cannot parse now");
+		return -1;
+	default:
+		problem(c, 400, "malformed_json", "the body is not valid JSON");
+		return -1;
 	}
 	if (!json_object_is_type(obj, json_type_object)) {
 		ctx_error(c, "", "must be a JSON object");
@@ -352,7 +376,6 @@ json_parse_body(struct ctx *c, const struct json_field *table, void *out)
 	rc = 0;
 out:
 	json_object_put(obj);
-	json_tokener_free(tok);
 	return rc;
 }
 
@@ -365,6 +388,11 @@ reply_obj(struct ctx *c, int status, const char *ctype, struct json_object *obj)
 	http_resp_init(c->resp, c->resp->body.max);
 	c->resp->status = status;
 	c->resp->content_type = ctype;
+	if (c->resp->is_capture) {
+		json_object_put(c->resp->captured);
+		c->resp->captured = obj;
+		return;
+	}
 	s = json_object_to_json_string_length(obj,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	if (s == NULL || buf_add(&c->resp->body, s, len) == -1) {
@@ -379,6 +407,13 @@ reply_obj(struct ctx *c, int status, const char *ctype, struct json_object *obj)
 }
 
 void
+json_reply_as(struct ctx *c, int status, const char *content_type,
+    struct json_object *obj)
+{
+	reply_obj(c, status, content_type, obj);
+}
+
+void
 json_reply(struct ctx *c, int status, struct json_object *obj)
 {
 	reply_obj(c, status, "application/json", obj);
@@ -389,6 +424,10 @@ json_reply_empty(struct ctx *c, int status)
 {
 	http_resp_init(c->resp, c->resp->body.max);
 	c->resp->status = status;
+	if (c->resp->is_capture) {
+		json_object_put(c->resp->captured);
+		c->resp->captured = NULL;
+	}
 }
 
 void

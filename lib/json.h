@@ -65,12 +65,22 @@ struct json_field {
 int	json_parse_body(struct ctx *, const struct json_field *, void *out);
 
 /*
+ * Decode len bytes of JSON text (strict, UTF-8, depth-bounded, nothing
+ * but white space after the value, no NaN or Infinity) into *out, a
+ * new reference. 0, -1 when the text is not such JSON, -2 out of memory.
+ */
+int	json_decode(const char *s, size_t len, struct json_object **out);
+
+/*
  * Reply with a JSON document (ownership of obj passes here). Replies
  * reset the response, headers included: add headers after them.
  */
 void	json_reply(struct ctx *, int status, struct json_object *obj);
 /* Reply with no body (204 and friends). */
 void	json_reply_empty(struct ctx *, int status);
+/* Reply with obj as JSON under another media type (application/graphql-response+json). */
+void	json_reply_as(struct ctx *, int status, const char *content_type,
+	    struct json_object *obj);
 /*
  * Reply with an RFC 9457 problem. code is a short slug ("not_found")
  * sent as "code" and used in "type"; detail is for humans and must not

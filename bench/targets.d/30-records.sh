@@ -8,6 +8,10 @@
 # dashboard: GET /api/v1/patients/{id}/summary as that patient: profile,
 #   the 5 latest released results, the active plans, the next 3 visits,
 #   the unread messages, one audit row naming every id, in one request.
+# gql-dashboard: the same screen as one GraphQL document (POST
+#   /api/v1/graphql: me and patientSummary, issue 18): parsed, validated
+#   and executed, the summary's REST handler run in-process (the same
+#   audit row) plus GET /api/v1/me's. Goal: within 80 % of dashboard.
 #
 # Data (made once): users bench-labs-patient@bench.test (the demo
 # password) and bench-labs-provider@bench.test on its care team, 2000
@@ -64,7 +68,7 @@ labs_bench_data() {
 }
 
 labs_tok=""
-if bench_selected labs-list || bench_selected dashboard; then
+if bench_selected labs-list || bench_selected dashboard || bench_selected gql-dashboard; then
 	labs_bench_data
 	labs_tok=$(bench_login bench-labs-patient@bench.test 'Concierge-Dev-2026!')
 fi
@@ -72,3 +76,7 @@ BENCH_EXPECT='"next_cursor":"' bench_target labs-list GET /api/v1/lab-results ""
 	"Authorization: Bearer $labs_tok"
 BENCH_EXPECT='"upcoming_appointments":[{' bench_target dashboard GET \
 	"/api/v1/patients/$LABS_PATIENT/summary" "" "Authorization: Bearer $labs_tok"
+GQL_DASHBOARD='{"query":"query Dashboard($p: ID!) { patientSummary(patientId: $p) { patient { id fullName } labResults { id testName resultValue units status publishedAt } treatmentPlans { id title status } upcomingAppointments { id providerName startAt status visitType } counts { unreadMessages } } }","variables":{"p":"'"$LABS_PATIENT"'"}}'
+BENCH_EXPECT='"upcomingAppointments":[{' bench_target gql-dashboard POST /api/v1/graphql \
+	"$GQL_DASHBOARD" "Authorization: Bearer $labs_tok" "Content-Type: application/json" \
+	"Accept: application/graphql-response+json"

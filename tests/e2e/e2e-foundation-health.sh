@@ -4,9 +4,9 @@
 # are 404 problems, and the demo accounts are seeded.
 . "${srcdir:-$(dirname -- "$0")/../..}/tests/e2e/lib.sh"
 
-WORKERS=(auth records appointments messaging waitingroom audit events)
+WORKERS=(auth records appointments messaging waitingroom audit events graphql)
 
-plan 111
+plan 115
 
 # worker_log_lines WORKER REGEX: matching lines in that worker's log(s).
 worker_log_lines() {

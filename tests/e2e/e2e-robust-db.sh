@@ -155,11 +155,11 @@ wait_until 10 '(($(grep -c "\"status\": 503" "$T_TMP/out") >= 20))'
 out=$(dev_up 2>&1)
 is "$?" 0 "scripts/dev up starts MariaDB again under the load"
 first=
-for w in auth records appointments messaging waitingroom audit events; do
+for w in auth records appointments messaging waitingroom audit events graphql; do
 	api GET "/healthz/$w"
 	first+="$w:$STATUS "
 done
-is "$first" "auth:200 records:200 appointments:200 messaging:200 waitingroom:200 audit:200 events:200 " \
+is "$first" "auth:200 records:200 appointments:200 messaging:200 waitingroom:200 audit:200 events:200 graphql:200 " \
 	"once MariaDB is back, every worker serves"
 # The load goes on for 50 more messages, then stops.
 n0=$(grep -c '"kind": "msg"' "$T_TMP/out")

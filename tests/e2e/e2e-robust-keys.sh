@@ -28,7 +28,7 @@ dev() { (close_fds; NO_BUILD=1 BUILD_DIR=$BUILD exec "$DEV" "$@"); }
 # restart_workers: every worker instance stopped (SIGTERM: in-flight
 # requests finish) and started again by scripts/dev up, so it reads the
 # keys file again: what a rolling restart does in production.
-WORKERS="auth records-1 records-2 appointments messaging waitingroom audit events"
+WORKERS="auth records-1 records-2 appointments messaging waitingroom audit events graphql"
 restart_workers() {
 	local w pid
 	local -a pids=()
