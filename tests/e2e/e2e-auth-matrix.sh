@@ -386,6 +386,76 @@ skip_row() {
 	printf 'ok %d - %s # SKIP %s\n' "$T_NUM" "$1" "$2"
 }
 
+# --- the same reads through GraphQL (issue 18, docs/GRAPHQL.md) ---
+# Every GET row whose route is a root field of the GraphQL schema runs
+# again as a document: a REST 2xx must give the field a value and no
+# error, a refusal must give null and an error carrying REST's status, a
+# 401 must be 401, and a REST denial must write its one denied audit row
+# here too, each right after its REST row (the rows change state). Rows
+# whose query string has no GraphQL spelling are left out.
+# gql_doc PATH: GQL_DOC, the document for a GET of PATH, and GQL_FIELD
+# its root field; both empty when the route has no GraphQL spelling.
+gql_doc() {
+	local p=$1 id='[A-Za-z0-9_-]+' f= a=
+	case $p in
+	/api/v1/me) f=me ;;
+	/api/v1/patients) f=patients ;;
+	/api/v1/providers) f=providers ;;
+	/api/v1/appointments) f=appointments ;;
+	/api/v1/threads) f=threads ;;
+	/api/v1/video-sessions) f=videoSessions ;;
+	/api/v1/messages/unread-count) f=unreadCounts ;;
+	*)
+		if [[ $p =~ ^/api/v1/patients/($id)/care-team$ ]]; then f=careTeam a="patientId: \"${BASH_REMATCH[1]}\""
+		elif [[ $p =~ ^/api/v1/patients/($id)$ ]]; then f=patient a="id: \"${BASH_REMATCH[1]}\""
+		elif [[ $p =~ ^/api/v1/providers/($id)$ ]]; then f=provider a="id: \"${BASH_REMATCH[1]}\""
+		elif [[ $p =~ ^/api/v1/availability/($id)$ ]]; then f=availability a="providerId: \"${BASH_REMATCH[1]}\""
+		elif [[ $p =~ ^/api/v1/appointments/($id)$ ]]; then f=appointment a="id: \"${BASH_REMATCH[1]}\""
+		elif [[ $p =~ ^/api/v1/threads/($id)/messages$ ]]; then f=messages a="threadId: \"${BASH_REMATCH[1]}\""
+		elif [[ $p =~ ^/api/v1/threads/($id)$ ]]; then f=thread a="id: \"${BASH_REMATCH[1]}\""
+		elif [[ $p =~ ^/api/v1/waiting-room/entries/($id)$ ]]; then f=waitingRoomEntry a="id: \"${BASH_REMATCH[1]}\""
+		elif [[ $p =~ ^/api/v1/video-sessions/($id)/join$ ]]; then f=videoSessionJoin a="id: \"${BASH_REMATCH[1]}\""
+		elif [[ $p =~ ^/api/v1/video-sessions/($id)$ ]]; then f=videoSession a="id: \"${BASH_REMATCH[1]}\""
+		elif [[ $p =~ ^/api/v1/waiting-room\?provider_id=($id)$ ]]; then f=waitingRoom a="providerId: \"${BASH_REMATCH[1]}\""
+		fi ;;
+	esac
+	GQL_FIELD=$f GQL_DOC=
+	[[ -n $f ]] || return 0
+	[[ -n $a ]] && a="($a)"
+	GQL_DOC=$(jq -cn --arg q "{ $f$a { __typename } }" '{query: $q}')
+}
+# gql_row ROLE PATH EXPECT AUDIT: the GET row just run through REST, run
+# again through GraphQL in the same state.
+gql_row() {
+	local role=$1 path=$2 expect=$3 audit=$4 name got d0
+	local -a args=()
+	gql_doc "$path"
+	[[ -n $GQL_DOC ]] || return 0
+	grows=$((grows + 1))
+	name="graphql: $role $GQL_FIELD ($path)"
+	[[ $role != anon ]] && args=(-H "Authorization: Bearer ${TOKEN[$role]}")
+	d0=$(denied)
+	api POST /api/v1/graphql "$GQL_DOC" -H 'Accept: application/graphql-response+json' "${args[@]}"
+	if [[ $expect == 401 ]]; then
+		is "$STATUS" 401 "$name -> 401"
+		return 0
+	fi
+	got=$(jq -r --arg f "$GQL_FIELD" 'if .errors then "error \(.errors[0].extensions.status)" else
+		(if .data[$f] == null then "null" else "value" end) end' <<<"$BODY" 2>/dev/null)
+	if [[ $expect =~ ^2 ]]; then
+		is "$STATUS $got" "200 value" "$name: a value, as REST's $expect" || diag "reply: ${BODY:0:300}"
+	else
+		like "$STATUS $got" "^200 error ($expect)\$" "$name: null and an error with REST's $expect" ||
+			diag "reply: ${BODY:0:300}"
+		is "$(jq -r --arg f "$GQL_FIELD" '.data[$f]' <<<"$BODY")" null "$name: the field is null"
+	fi
+	if [[ $audit == d ]]; then
+		is "$(($(denied) - d0))" 1 "$name: the denial is audited"
+	fi
+	return 0
+}
+grows=0
+
 # --- the matrix ---
 rows=0 skipped=0
 while read -r group role method path expect audit body; do
@@ -425,8 +495,13 @@ while read -r group role method path expect audit body; do
 	elif [[ $expect == 401 ]]; then
 		is "$(delta "$before" "$(counts)")" none "$name: nothing written without a session"
 	fi
+	[[ $method == GET ]] && gql_row "$role" "$path" "$expect" "$audit"
 done <<<"$MATRIX"
 diag "matrix: $rows rows, $skipped skipped (routes not built)"
+
+diag "matrix through GraphQL: $grows rows"
+((grows >= 100))
+ok $? "the matrix ran at least 100 rows through GraphQL ($grows)"
 
 # The matrix's writes put back what was there.
 is "$(sql "SELECT is_disabled FROM users WHERE id='$VICTIM'")" 0 "the victim is enabled again"
