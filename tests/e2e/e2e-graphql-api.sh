@@ -64,6 +64,30 @@ is "$(sql "SELECT JSON_LENGTH(metadata, '\$.lab_result_ids') FROM audit_log
 	WHERE actor_id = '$P1' AND entity_type = 'patient_summary' ORDER BY id DESC LIMIT 1")" \
 	"$(jq '.labs | length' <<<"$rest")" "the GraphQL read's audit row lists the lab result ids shown"
 
+# ---- no N+1: a document costs its REST requests' statements ----
+# MariaDB's Questions counter around one request (the relay's and the
+# notifier's polls may add a few: the least of five tries is taken).
+questions() { sql "SHOW GLOBAL STATUS LIKE 'Questions'" | cut -f2; }
+# least_statements CMD...: the fewest statements CMD cost in five tries.
+least_statements() {
+	local best= a b i
+	for i in 1 2 3 4 5; do
+		a=$(questions)
+		"$@"
+		b=$(questions)
+		((b - a - 1 < ${best:-999999})) && best=$((b - a - 1))
+	done
+	printf '%s' "$best"
+}
+rest_n=$(least_statements api GET "/api/v1/patients/$P1/summary" "" -H "Authorization: Bearer $PAT")
+gql_n=$(least_statements gql "$PAT" 'query ($p: ID!) { patientSummary(patientId: $p) { patient { id } } }' "{\"p\":\"$P1\"}")
+full_n=$(least_statements gql "$PAT" "$DASH" "{\"p\":\"$P1\"}")
+diag "statements: REST summary $rest_n, GraphQL summary (one field) $gql_n, the dashboard document $full_n"
+is "$gql_n" "$rest_n" "the summary through GraphQL runs REST's statements, no more ($rest_n)"
+me_n=$(least_statements api GET /api/v1/me "" -H "Authorization: Bearer $PAT")
+((full_n <= rest_n + me_n))
+ok $? "every field of the dashboard and me: at most the two REST requests' statements ($full_n <= $rest_n + $me_n)"
+
 # ---- a denial: null, the REST problem's code and status, the same audit row ----
 d0=$(audit_rows "" x x)
 api GET "/api/v1/patients/$P1/summary" "" -H "Authorization: Bearer $PAT2"
