@@ -153,42 +153,60 @@ reply_seal(struct ctx *c, const char *key, const char *body, size_t n)
 }
 
 /*
- * The stored reply in clear into the response body; one stored before
- * replies were sealed (no prefix) as it is. 0, or -1 if it does not open.
+ * The stored reply in clear: *out and *n; one stored before replies
+ * were sealed (no prefix) as it is. 0, or -1 if it does not open.
  */
 static int
-reply_open(struct ctx *c, const char *key, const char *stored, size_t n)
+reply_open(struct ctx *c, const char *key, const char *stored, size_t n,
+    const char **out, size_t *outn)
 {
 	size_t		 pre = sizeof(REPLY_SEALED) - 1, plen;
 	unsigned char	*raw;
 	char		*plain;
 	long		 len;
 
-	if (n < pre || memcmp(stored, REPLY_SEALED, pre) != 0)
-		return buf_add(&c->resp->body, stored, n);
+	if (n < pre || memcmp(stored, REPLY_SEALED, pre) != 0) {
+		*out = stored;
+		*outn = n;
+		return 0;
+	}
 	raw = arena_alloc(c->arena, 3 * (n - pre) / 4 + 1);
 	if ((len = crypto_b64url_decode(stored + pre, n - pre, raw)) < 0 ||
 	    vault_open(c->cfg, c->arena, REPLY_FIELD, reply_row(c, key), raw,
 	    (size_t)len, &plain, &plen) == -1)
 		return -1;
-	return buf_add(&c->resp->body, plain, plen);
+	*out = plain;
+	*outn = plen;
+	return 0;
 }
 
+/*
+ * The stored reply as this request's: its bytes, or for an in-process
+ * request (GraphQL, http_resp.is_capture) its object.
+ */
 static void
 replay(struct ctx *c, const struct db_row *r, const char *key)
 {
-	long long	 status = 500;
-	const char	*type = "application/json";
+	long long		 status = 500;
+	const char		*type = "application/json", *body;
+	size_t			 n;
+	struct json_object	*obj = NULL;
 
 	(void)db_cell_int(r->v[2], &status);
 	if (r->v[3] != NULL && strcmp(r->v[3], "application/problem+json") == 0)
 		type = "application/problem+json";
 	http_resp_init(c->resp, c->resp->body.max);
 	if (r->v[4] != NULL && r->len[4] > 0 &&
-	    reply_open(c, key, r->v[4], r->len[4]) == -1) {
+	    (reply_open(c, key, r->v[4], r->len[4], &body, &n) == -1 ||
+	    (c->resp->is_capture ? json_decode(body, n, &obj) != 0 :
+	    buf_add(&c->resp->body, body, n) == -1))) {
 		log_errx("idempotency: a stored reply does not open");
 		problem_unavailable(c);
 		return;
+	}
+	if (c->resp->is_capture) {
+		json_object_put(c->resp->captured);
+		c->resp->captured = obj;
 	}
 	c->resp->status = (int)status;
 	c->resp->content_type = type;
@@ -293,12 +311,18 @@ static void
 finish(struct ctx *c, struct idem *st, int fn_rc)
 {
 	const struct http_resp *r = c->resp;
-	const char	*sealed = "";
+	const char	*sealed = "", *body = r->body.data;
+	size_t		 n = r->body.len;
 	int		 rc;
 
+	/* An in-process request's reply is an object: store its text. */
+	if (r->is_capture && r->captured != NULL &&
+	    (body = json_object_to_json_string_length(r->captured,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n)) == NULL)
+		n = 0;
 	if (fn_rc != -1 && r->status < 500 && r->status != 0 &&
-	    !r->is_streaming && !st->is_lost && r->body.len > 0 &&
-	    (sealed = reply_seal(c, st->key, r->body.data, r->body.len)) == NULL)
+	    !r->is_streaming && !st->is_lost && n > 0 &&
+	    (sealed = reply_seal(c, st->key, body, n)) == NULL)
 		log_errx("idempotency: a reply cannot be sealed; the key is released");
 	if (fn_rc == -1 || r->status >= 500 || r->status == 0 ||
 	    r->is_streaming || st->is_lost || sealed == NULL)

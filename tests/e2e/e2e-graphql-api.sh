@@ -176,6 +176,20 @@ gql "$PAT" 'mutation { a: cancelAppointment(id: "demoappointmentvideovisita", re
 is "$STATUS" 400 "two mutation fields under one Idempotency-Key: 400"
 is "$(delta "$before" "$(counts)")" none "... nothing written"
 
+# ---- a mutation under an Idempotency-Key is applied once ----
+THR=$(sql "SELECT thread_id FROM thread_participants WHERE user_id = '$P1' AND left_at IS NULL LIMIT 1")
+[[ -n $THR ]] || bail "patient1 has no thread"
+KEY=gql-e2e-post-$SRANDOM$SRANDOM
+POST='mutation ($t: ID!) { postMessage(threadId: $t, input: {body: "GraphQL, once"}) { id } }'
+m0=$(sql "SELECT COUNT(*) FROM messages WHERE thread_id = '$THR'")
+gql "$PAT" "$POST" "{\"t\":\"$THR\"}" -H "Idempotency-Key: $KEY"
+id1=$(jq -r '.data.postMessage.id' <<<"$BODY")
+gql "$PAT" "$POST" "{\"t\":\"$THR\"}" -H "Idempotency-Key: $KEY"
+id2=$(jq -r '.data.postMessage.id' <<<"$BODY")
+like "$id1" '^[a-z0-9]{26}$' "postMessage with an Idempotency-Key: the message"
+is "$id2" "$id1" "the same mutation and key again: the same message"
+is "$(($(sql "SELECT COUNT(*) FROM messages WHERE thread_id = '$THR'") - m0))" 1 "... written once"
+
 # ---- malformed requests, in the GraphQL response format ----
 api POST /api/v1/graphql '{"query": ' -H "Authorization: Bearer $PAT" -H "Accept: $GQL"
 is "$STATUS $(jq -r 'has("data")' <<<"$BODY")" "400 false" "a body that is not JSON: 400, no data"
