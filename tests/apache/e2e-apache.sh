@@ -34,7 +34,7 @@ route_of() {
 		target=${target//\"/}
 		[[ $re == *'(?!'* ]] && continue
 		if [[ $path =~ $re ]]; then
-			target=${target//\$1/${BASH_REMATCH[1]}}
+			target=${target//\$1/${BASH_REMATCH[1]-}}
 			target=${target##*/}
 			target=${target%.cgi}
 			printf '%s' "${target#concierge-}"
