@@ -59,6 +59,8 @@ root_sql -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB;
 	CREATE TABLE $DB.audit_log LIKE $SRC.audit_log;
 	CREATE TABLE $DB.audit_seal LIKE $SRC.audit_seal;
 	CREATE TABLE $DB.audit_seal_checkpoint LIKE $SRC.audit_seal_checkpoint;
+	CREATE TABLE $DB.audit_seal_lease LIKE $SRC.audit_seal_lease;
+	INSERT INTO $DB.audit_seal_lease (id) VALUES (1);
 	INSERT INTO $DB.users SELECT * FROM $SRC.users ORDER BY created_at LIMIT 1;"
 cleanup() {
 	rm -f "$SCONF"
