@@ -89,15 +89,6 @@ struct finfo {
 
 /* ---- small helpers ---- */
 
-/* json-c allocation that aborts on exhaustion, as xmalloc does. */
-static struct json_object *
-jcheck(struct json_object *o)
-{
-	if (o == NULL)
-		abort();
-	return o;
-}
-
 static void
 jadd(struct json_object *obj, const char *key, struct json_object *v)
 {

@@ -226,7 +226,7 @@ builtin_description(struct arena *a, const char *owner, const char *name)
 	return NULL;
 }
 
-static struct json_object *
+struct json_object *
 jcheck(struct json_object *o)
 {
 	if (o == NULL)
@@ -395,38 +395,6 @@ static int put_ast(struct buf *, struct json_object *,
     const struct gql_tref *);
 
 static int
-put_js_number(struct buf *out, double d)
-{
-	char	 tmp[40];
-	int	 prec, n;
-
-	if (d > -1e18 && d < 1e18 && d == (double)(long long)d)
-		return buf_addf(out, "%.0f", d);
-	for (prec = 1; prec <= 17; prec++) {
-		n = snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
-		if (n < 0 || (size_t)n >= sizeof(tmp))
-			return -1;
-		if (strtod(tmp, NULL) == d)
-			break;
-	}
-	return buf_adds(out, tmp);
-}
-
-static int
-is_integer_text(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (*s == '0')
-		return s[1] == '\0';
-	if (*s < '1' || *s > '9')
-		return 0;
-	while (*s >= '0' && *s <= '9')
-		s++;
-	return *s == '\0';
-}
-
-static int
 put_quoted(struct buf *out, const char *s)
 {
 	struct gql_value	 v;
@@ -491,11 +459,11 @@ put_ast(struct buf *out, struct json_object *v, const struct gql_tref *t)
 	case json_type_int:
 		return buf_addf(out, "%lld", (long long)json_object_get_int64(v));
 	case json_type_double:
-		return put_js_number(out, json_object_get_double(v));
+		return gql_number_print(out, json_object_get_double(v));
 	case json_type_string:
 		if (n->kind == GQL_K_ENUM || (n->is_builtin &&
 		    strcmp(n->name, "ID") == 0 &&
-		    is_integer_text(json_object_get_string(v))))
+		    gql_is_integer_text(json_object_get_string(v))))
 			return buf_adds(out, json_object_get_string(v));
 		return put_quoted(out, json_object_get_string(v));
 	default:

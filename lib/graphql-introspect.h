@@ -55,4 +55,7 @@ int	gqli_resolve(struct arena *a, const struct gql_schema *s,
 int	gqlx_literal_json(const struct gql_tref *t, const struct gql_value *v,
 	    struct json_object **out);
 
+/* A new json-c value, or abort() on exhaustion (as xmalloc does). */
+struct json_object *jcheck(struct json_object *o);
+
 #endif

@@ -238,11 +238,9 @@ gql_value_print(struct buf *out, const struct gql_value *v, int is_sorted)
 static int put_default(struct buf *, const struct gql_value *,
     const struct gql_tref *);
 
-/* A number as JavaScript's String(Number(text)) writes it (mostly). */
-static int
-put_number(struct buf *out, const char *text)
+int
+gql_number_print(struct buf *out, double d)
 {
-	double	 d = strtod(text, NULL);
 	char	 tmp[40];
 	int	 prec, n;
 
@@ -284,8 +282,8 @@ put_default_object(struct buf *out, const struct gql_value *v,
 	return rc == 0 ? buf_adds(out, "}") : -1;
 }
 
-static int
-is_integer_text(const char *s)
+int
+gql_is_integer_text(const char *s)
 {
 	if (*s == '-')
 		s++;
@@ -321,9 +319,9 @@ put_default(struct buf *out, const struct gql_value *v, const struct gql_tref *t
 		return put_default_object(out, v, n);
 	if (n->is_builtin && (strcmp(n->name, "Int") == 0 ||
 	    strcmp(n->name, "Float") == 0))
-		return put_number(out, v->text.s);
+		return gql_number_print(out, strtod(v->text.s, NULL));
 	if (n->is_builtin && strcmp(n->name, "ID") == 0 &&
-	    is_integer_text(v->text.s))
+	    gql_is_integer_text(v->text.s))
 		return buf_adds(out, v->text.s);
 	if (v->kind == GQL_V_STRING)
 		return put_string(out, v->text.s, v->text.len);

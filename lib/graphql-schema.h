@@ -249,6 +249,16 @@ const char *gql_vprintf(struct arena *a, const char *fmt, va_list ap)
 /* t as a string in a ("[Int!]!"), for messages. */
 const char *gql_tref_string(struct arena *a, const struct gql_tref *t);
 
+/*
+ * Append d as JavaScript's String(d) writes it (mostly: integers in
+ * +-1e18 plainly, others in the fewest %g digits that read back as d).
+ * 0 or -1 (buffer full).
+ */
+int	gql_number_print(struct buf *out, double d);
+
+/* 1 if s is an integer as graphql-js's ID serializer prints bare ("-12"). */
+int	gql_is_integer_text(const char *s);
+
 /* v as gql_value_print writes it, as a string in a. */
 const char *gql_value_string(struct arena *a, const struct gql_value *v,
 	    int is_sorted);
