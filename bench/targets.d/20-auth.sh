@@ -6,9 +6,16 @@
 # me-get: GET /api/v1/me with a valid token: session lookup, user row,
 #   profile. provider1's /me is measured because a patient's /me also
 #   writes an audit row (a read of PHI), which the audit bench measures.
+# me-patient: patient1's GET /api/v1/me: the same three statements and
+#   the audit row of a read of PHI (one durable autocommit INSERT): the
+#   least any audited read costs, the floor under labs-list, appt-list,
+#   msg-list and dashboard (bench/README.md, "Where the time goes").
 tok=$(bench_login provider1@demo.test 'Concierge-Dev-2026!')
+ptok=$(bench_login patient1@demo.test 'Concierge-Dev-2026!')
 
 BENCH_EXPECT='"token"' bench_target login POST /api/v1/auth/login \
 	'{"email":"provider1@demo.test","password":"Concierge-Dev-2026!"}'
 BENCH_EXPECT='provider1@demo.test' bench_target me-get GET /api/v1/me "" \
 	"Authorization: Bearer $tok"
+BENCH_EXPECT='patient1@demo.test' bench_target me-patient GET /api/v1/me "" \
+	"Authorization: Bearer $ptok"
