@@ -94,13 +94,20 @@ cd_fill() {
 	CD_FILL_SECONDS=$(($(date +%s) - t0))
 }
 
+# cd_end_sessions: no bench provider is in a video session (each run's
+# admissions start from free providers).
+cd_end_sessions() {
+	cd_sql "UPDATE video_sessions SET status = 'ended', running_provider_id = NULL, ended_at = UTC_TIMESTAMP(6),
+		end_reason = 'provider', duration_seconds = 0 WHERE running_provider_id LIKE 'bncdprov%'" ||
+	    die "clinic-day: cannot end the bench's video sessions"
+}
+
 # cd_run_data TAG: fresh queues for one run: 20 waiting per provider, 500
 # polled entries, CD_CHECKINS scheduled appointments starting in 5 minutes.
 cd_run_data() {
 	local tag=$1 w=$((CD_NPROV * 20))
+	cd_end_sessions
 	cd_sql "
-	UPDATE video_sessions SET status = 'ended', running_provider_id = NULL, ended_at = UTC_TIMESTAMP(6),
-		end_reason = 'provider', duration_seconds = 0 WHERE running_provider_id LIKE 'bncdprov%';
 	UPDATE waiting_room_entries SET status = 'removed', ended_at = UTC_TIMESTAMP(6)
 		WHERE provider_id LIKE 'bncdprov%' AND status IN ('waiting', 'away');
 	UPDATE appointments SET status = 'cancelled' WHERE provider_id LIKE 'bncdprov%'
@@ -237,8 +244,15 @@ cd_mix() {
 	CD_PATIENTS=$CD_NPAT CD_PROVIDERS=$CD_NPROV CD_THREADS=$THREADS CD_CHECKINS=$((CD_CHECKINS / 4)) \
 	    CD_TAG=$tag CD_OFFSET=0 CD_HOT=$hot CD_OUT=/dev/null \
 	    wrk -t "$THREADS" -c "$CD_CONNECTIONS" -d "$CD_WARMUP" --timeout "$TIMEOUT" -s "$lua" "$BASE_URL" >/dev/null 2>&1 || true
+	# The requests wrk cut at the end of the warm-up still run in the
+	# workers (an admission commits after its client left): let them end
+	# before the measured run's data, and end once more any session one
+	# of them started meanwhile, or the measured run's first admission by
+	# that provider is refused (409 session_running).
+	sleep 1.5
 	cd_run_data "$tag$tag"
 	sleep 1.5	# nginx flushes its log every second
+	cd_end_sessions
 	a0=$(stat -c %s "$CONCIERGE_ROOT/var/nginx/access.log")
 	( sleep "$(( ${CD_DURATION%s} / 2 ))"; cd_mem "$name, mid-run" >"$OUT_DIR/$name.mem" ) &
 	( sleep 1; cd_snap "$name" 0; sleep "$(( ${CD_DURATION%s} - 2 ))"; cd_snap "$name" 1 ) &
