@@ -4,12 +4,13 @@
 #   a run adds a few hundred rows to the dev database. requests/s divided
 #   by the number of cores gives the per-core argon2 rate.
 # me-get: GET /api/v1/me with a valid token: session lookup, user row,
-#   profile. provider1's /me is measured because a patient's /me also
-#   writes an audit row (a read of PHI), which the audit bench measures.
-# me-patient: patient1's GET /api/v1/me: the same three statements and
-#   the audit row of a read of PHI (one durable autocommit INSERT): the
-#   least any audited read costs, the floor under labs-list, appt-list,
-#   msg-list and dashboard (bench/README.md, "Where the time goes").
+#   profile, preferences (4 statements). provider1's /me is measured
+#   because a patient's /me also writes an audit row (a read of PHI).
+# me-patient: patient1's GET /api/v1/me: the same four statements (a
+#   patient's profile) and the audit row of a read of PHI, one durable
+#   autocommit INSERT: the cheapest audited read measured, against which
+#   the read goals are weighed (bench/README.md, "The goals against the
+#   floor").
 tok=$(bench_login provider1@demo.test 'Concierge-Dev-2026!')
 ptok=$(bench_login patient1@demo.test 'Concierge-Dev-2026!')
 
